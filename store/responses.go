@@ -1,0 +1,174 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"renke/survey"
+)
+
+// responseDoc is a stored response: the domain record plus its uniqueness key.
+type responseDoc struct {
+	survey.Response `bson:",inline"`
+	// OnceKey is unique: "c:<code>" for a one-time code, "d:<survey>:<device>" for a shared one.
+	OnceKey string `bson:"once_key"`
+}
+
+// chainState serialises appends to one survey's chain within this process and
+// caches its head; across processes the unique (survey_id, seq) index decides.
+type chainState struct {
+	mu    sync.Mutex
+	known bool
+	seq   int64
+	hash  string
+}
+
+func (s *Store) chain(surveyID string) *chainState {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.chains[surveyID]
+	if c == nil {
+		c = &chainState{}
+		s.chains[surveyID] = c
+	}
+	return c
+}
+
+// OnceKey is the uniqueness key of a response.
+func OnceKey(r *survey.Response) string {
+	if r.CodeKind == survey.OneTimeCode {
+		return "c:" + r.Code
+	}
+	return "d:" + r.SurveyID + ":" + r.DeviceID
+}
+
+// ErrAlreadyRecorded means this very submission (same response id) was stored
+// before: a client retry whose first attempt succeeded.
+var ErrAlreadyRecorded = errors.New("this submission was already recorded")
+
+// AppendResponse seals r into its survey's hash chain and stores it. It returns
+// survey.ErrDuplicate when the one-time code or the device has answered already,
+// ErrAlreadyRecorded when r itself was stored before, survey.ErrUnavailable when
+// the store cannot be reached.
+func (s *Store) AppendResponse(ctx context.Context, r *survey.Response) error {
+	col := s.db.Collection(colResponses)
+	key := OnceKey(r)
+	c := s.chain(r.SurveyID)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for attempt := 0; attempt < 50; attempt++ {
+		if !c.known {
+			seq, hash, err := s.head(ctx, r.SurveyID)
+			if err != nil {
+				return err
+			}
+			c.seq, c.hash, c.known = seq, hash, true
+		}
+		r.Seal(c.seq, c.hash)
+		_, err := col.InsertOne(ctx, responseDoc{Response: *r, OnceKey: key})
+		if err == nil {
+			c.seq, c.hash = r.Seq, r.Hash
+			return nil
+		}
+		c.known = false // the head may have moved, or the outcome is unknown
+		if !mongo.IsDuplicateKeyError(err) {
+			return fmt.Errorf("store response: %w", classify(err))
+		}
+		// Which unique index refused it? The once key, or a sequence number
+		// another replica took first (then reload the head and try again).
+		var prior responseDoc
+		ferr := col.FindOne(ctx, bson.M{"once_key": key}).Decode(&prior)
+		switch {
+		case ferr == nil && prior.ID == r.ID:
+			*r = prior.Response
+			return ErrAlreadyRecorded
+		case ferr == nil:
+			return fmt.Errorf("store response: %w", survey.ErrDuplicate)
+		case !errors.Is(ferr, mongo.ErrNoDocuments):
+			return fmt.Errorf("store response: %w", classify(ferr))
+		}
+	}
+	return fmt.Errorf("store response: %w: chain head kept moving", survey.ErrUnavailable)
+}
+
+// head returns the survey's last sequence number and hash (0 and the genesis when empty).
+func (s *Store) head(ctx context.Context, surveyID string) (int64, string, error) {
+	var last survey.Response
+	err := s.db.Collection(colResponses).FindOne(ctx, bson.M{"survey_id": surveyID},
+		options.FindOne().SetSort(bson.D{{Key: "seq", Value: -1}}).SetProjection(bson.M{"seq": 1, "hash": 1})).Decode(&last)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, survey.GenesisHash, nil
+	}
+	if err != nil {
+		return 0, "", fmt.Errorf("read chain head of %s: %w", surveyID, classify(err))
+	}
+	return last.Seq, last.Hash, nil
+}
+
+// Head returns the survey's chain head: its last sequence number and hash.
+func (s *Store) Head(ctx context.Context, surveyID string) (int64, string, error) {
+	return s.head(ctx, surveyID)
+}
+
+// EachResponse calls fn for every response of a survey in chain order.
+// The *Response passed to fn is reused between calls.
+func (s *Store) EachResponse(ctx context.Context, surveyID string, fn func(*survey.Response) error) error {
+	cur, err := s.db.Collection(colResponses).Find(ctx, bson.M{"survey_id": surveyID},
+		options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}).SetBatchSize(2000))
+	if err != nil {
+		return fmt.Errorf("read responses of %s: %w", surveyID, classify(err))
+	}
+	defer cur.Close(ctx)
+	var doc responseDoc
+	for cur.Next(ctx) {
+		doc = responseDoc{}
+		if err := cur.Decode(&doc); err != nil {
+			return fmt.Errorf("decode response: %w", err)
+		}
+		if err := fn(&doc.Response); err != nil {
+			return err
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return fmt.Errorf("read responses of %s: %w", surveyID, classify(err))
+	}
+	return nil
+}
+
+// CountByCode counts the stored responses of one code.
+func (s *Store) CountByCode(ctx context.Context, code string) (int64, error) {
+	n, err := s.db.Collection(colResponses).CountDocuments(ctx, bson.M{"code": code})
+	if err != nil {
+		return 0, fmt.Errorf("count responses of code: %w", classify(err))
+	}
+	return n, nil
+}
+
+// CountsByCode counts a survey's responses per code.
+func (s *Store) CountsByCode(ctx context.Context, surveyID string) (map[string]int64, error) {
+	cur, err := s.db.Collection(colResponses).Aggregate(ctx, mongo.Pipeline{
+		{{Key: "$match", Value: bson.M{"survey_id": surveyID}}},
+		{{Key: "$group", Value: bson.M{"_id": "$code", "n": bson.M{"$sum": 1}}}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("count responses by code: %w", classify(err))
+	}
+	var rows []struct {
+		Code string `bson:"_id"`
+		N    int64  `bson:"n"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("count responses by code: %w", classify(err))
+	}
+	out := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		out[r.Code] = r.N
+	}
+	return out, nil
+}
