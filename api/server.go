@@ -19,6 +19,7 @@ import (
 	"renke/config"
 	"renke/kv"
 	"renke/store"
+	"renke/survey"
 )
 
 // Deps are what the server is built from.
@@ -40,6 +41,10 @@ type Server struct {
 	tmpl    *template.Template
 	static  fs.FS
 	now     func() time.Time
+	cache   lookups
+	local   localLimiter
+	// quotaLocks serialise store-counted quotas while Redis is down.
+	quotaLocks keyedMutex
 }
 
 // New builds the server and its routes.
@@ -48,7 +53,8 @@ func New(d Deps) (*Server, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	s := &Server{cfg: d.Config, store: d.Store, kv: d.KV, log: d.Log, now: time.Now}
+	s := &Server{cfg: d.Config, store: d.Store, kv: d.KV, log: d.Log, now: time.Now,
+		cache: lookups{codes: map[string]*survey.Code{}, surveys: map[string]cachedSurvey{}}}
 	s.metrics = newMetrics(prometheus.NewRegistry())
 	e := gin.New()
 	e.HandleMethodNotAllowed = true

@@ -9,35 +9,73 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// indexes lists every collection's indexes. Creating an index that exists
-// with the same keys and options is a no-op, so this runs at every start.
-var indexes = map[string][]mongo.IndexModel{
-	colSurveys: {
-		{Keys: bson.D{{Key: "county", Value: 1}}, Options: options.Index().SetName("county")},
-	},
-	colCodes: {
-		{Keys: bson.D{{Key: "survey_id", Value: 1}, {Key: "kind", Value: 1}}, Options: options.Index().SetName("survey_kind")},
-	},
+// index is one index of a collection, known by its name.
+type index struct {
+	name   string
+	keys   bson.D
+	unique bool
+}
+
+// indexes lists every collection's indexes; ensureIndexes creates the missing
+// ones at every start.
+var indexes = map[string][]index{
+	colSurveys: {{name: "county", keys: bson.D{{Key: "county", Value: 1}}}},
+	colCodes:   {{name: "survey_kind", keys: bson.D{{Key: "survey_id", Value: 1}, {Key: "kind", Value: 1}}}},
 	colResponses: {
 		// The hash chain's order: one record per sequence number per survey.
-		{Keys: bson.D{{Key: "survey_id", Value: 1}, {Key: "seq", Value: 1}}, Options: options.Index().SetName("survey_seq").SetUnique(true)},
+		{name: "survey_seq", keys: bson.D{{Key: "survey_id", Value: 1}, {Key: "seq", Value: 1}}, unique: true},
 		// One response per one-time code, and one per device per survey on shared codes.
-		{Keys: bson.D{{Key: "once_key", Value: 1}}, Options: options.Index().SetName("once_key").SetUnique(true)},
+		{name: "once_key", keys: bson.D{{Key: "once_key", Value: 1}}, unique: true},
 		// Quota counts and progress by code.
-		{Keys: bson.D{{Key: "code", Value: 1}}, Options: options.Index().SetName("code")},
+		{name: "code", keys: bson.D{{Key: "code", Value: 1}}},
 	},
 }
 
-// extraIndexes lets other files of the package add their collections' indexes.
-func addIndexes(col string, models ...mongo.IndexModel) {
-	indexes[col] = append(indexes[col], models...)
+// addIndexes lets other files of the package add their collections' indexes.
+func addIndexes(col string, ix ...index) {
+	indexes[col] = append(indexes[col], ix...)
 }
 
+// ensureIndexes creates the indexes a collection lacks, by name. (Asking
+// FerretDB v1 to create an index that exists trips a bug in it, so this
+// looks before it creates.)
 func (s *Store) ensureIndexes(ctx context.Context) error {
 	for col, models := range indexes {
-		if _, err := s.db.Collection(col).Indexes().CreateMany(ctx, models); err != nil {
+		have, err := s.indexNames(ctx, col)
+		if err != nil {
+			return err
+		}
+		var missing []mongo.IndexModel
+		for _, ix := range models {
+			if !have[ix.name] {
+				missing = append(missing, mongo.IndexModel{Keys: ix.keys,
+					Options: options.Index().SetName(ix.name).SetUnique(ix.unique)})
+			}
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		if _, err := s.db.Collection(col).Indexes().CreateMany(ctx, missing); err != nil {
 			return fmt.Errorf("create indexes on %s: %w", col, classify(err))
 		}
 	}
 	return nil
+}
+
+func (s *Store) indexNames(ctx context.Context, col string) (map[string]bool, error) {
+	cur, err := s.db.Collection(col).Indexes().List(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list indexes of %s: %w", col, classify(err))
+	}
+	var specs []struct {
+		Name string `bson:"name"`
+	}
+	if err := cur.All(ctx, &specs); err != nil {
+		return nil, fmt.Errorf("list indexes of %s: %w", col, classify(err))
+	}
+	have := make(map[string]bool, len(specs))
+	for _, sp := range specs {
+		have[sp.Name] = true
+	}
+	return have, nil
 }

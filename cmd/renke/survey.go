@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"renke/config"
+	"renke/survey"
+)
+
+func init() {
+	register("survey", "create, list, open and close surveys", runSurvey)
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+func runSurvey(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return errors.New("usage: renke survey create|list|open|close|archive ...")
+	}
+	switch args[0] {
+	case "create":
+		return surveyCreate(ctx, args[1:])
+	case "list":
+		return surveyList(ctx, args[1:])
+	case "open", "close", "archive":
+		return surveyTransition(ctx, args[0], args[1:])
+	}
+	return fmt.Errorf("unknown survey command %q (want create, list, open, close or archive)", args[0])
+}
+
+// parseTime reads an RFC 3339 time or a date/time in Asia/Shanghai.
+func parseTime(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, survey.Shanghai); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("time %q: want RFC 3339 or 2006-01-02 15:04 (Asia/Shanghai)", s)
+}
+
+func surveyCreate(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("survey create", flag.ContinueOnError)
+	finish := config.Flags(fs, false)
+	county := fs.String("county", "", "county name (required)")
+	title := fs.String("title", "", "survey title (default: <county>义务教育优质均衡发展社会认可度调查)")
+	opens := fs.String("opens", "", "window opens (default now)")
+	closes := fs.String("closes", "", "window closes (default opens + 30 days)")
+	var qfiles stringList
+	fs.Var(&qfiles, "questionnaire", "questionnaire YAML replacing the default of its form (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if strings.TrimSpace(*county) == "" {
+		return errors.New("--county is required")
+	}
+	o, c := time.Now(), time.Time{}
+	var err error
+	if *opens != "" {
+		if o, err = parseTime(*opens); err != nil {
+			return err
+		}
+	}
+	c = o.Add(30 * 24 * time.Hour)
+	if *closes != "" {
+		if c, err = parseTime(*closes); err != nil {
+			return err
+		}
+	}
+	forms := survey.DefaultForms()
+	for _, f := range qfiles {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("questionnaire: %w", err)
+		}
+		q, err := survey.ParseQuestionnaireYAML(b)
+		if err != nil {
+			return fmt.Errorf("questionnaire %s: %w", f, err)
+		}
+		forms[q.Kind] = q
+	}
+	if *title == "" {
+		*title = *county + "义务教育优质均衡发展社会认可度调查"
+	}
+	sv, err := survey.NewSurvey(*county, *title, o, c, forms)
+	if err != nil {
+		return err
+	}
+	cfg, err := finish()
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	e, err := openEnv(ctx, cfg, false)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	if err := e.store.CreateSurvey(ctx, sv); err != nil {
+		return err
+	}
+	fmt.Println(sv.ID)
+	return nil
+}
+
+func surveyList(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("survey list", flag.ContinueOnError)
+	finish := config.Flags(fs, false)
+	format := fs.String("format", "table", "table or json")
+	e, err := parseEnv(ctx, fs, finish, args, false)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	list, err := e.store.Surveys(ctx, nil)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		ID     string        `json:"id"`
+		County string        `json:"county"`
+		Title  string        `json:"title"`
+		Status survey.Status `json:"status"`
+		Opens  time.Time     `json:"opens"`
+		Closes time.Time     `json:"closes"`
+	}
+	rows := make([]row, 0, len(list))
+	for _, s := range list {
+		rows = append(rows, row{s.ID, s.County, s.Title, s.Status, s.Opens, s.Closes})
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\t区县\t状态\t开始\t结束\t标题")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.County, r.Status,
+			r.Opens.In(survey.Shanghai).Format("2006-01-02 15:04"), r.Closes.In(survey.Shanghai).Format("2006-01-02 15:04"), r.Title)
+	}
+	return tw.Flush()
+}
+
+func surveyTransition(ctx context.Context, verb string, args []string) error {
+	fs := flag.NewFlagSet("survey "+verb, flag.ContinueOnError)
+	finish := config.Flags(fs, false)
+	e, err := parseEnv(ctx, fs, finish, args, false)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	if fs.NArg() != 1 {
+		return fmt.Errorf("usage: renke survey %s SURVEY_ID", verb)
+	}
+	sv, err := e.store.Survey(ctx, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	from := sv.Status
+	to := map[string]survey.Status{"open": survey.Open, "close": survey.Closed, "archive": survey.Archived}[verb]
+	if err := sv.Transition(to, time.Now()); err != nil {
+		return err
+	}
+	if err := e.store.UpdateSurvey(ctx, sv, from); err != nil {
+		return err
+	}
+	fmt.Printf("%s: %s → %s\n", sv.ID, from, sv.Status)
+	return nil
+}
