@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
@@ -95,7 +94,11 @@ func (s *Server) submit(c *gin.Context, token string, sub survey.Submission) out
 	if !ok {
 		return fail(http.StatusInternalServerError, "问卷配置有误，请联系调查组织方。")
 	}
-	if err := q.Validate(sub, code.Group); err != nil {
+	err := q.Validate(sub, code.Group)
+	if err == nil && code.Band == "" {
+		err = survey.RequireBand(sub, code.Group)
+	}
+	if err != nil {
 		var ve *survey.ValidationError
 		if errors.As(err, &ve) {
 			return outcome{status: http.StatusUnprocessableEntity, msg: ve.Message, item: ve.ItemID}
@@ -128,7 +131,7 @@ func (s *Server) submit(c *gin.Context, token string, sub survey.Submission) out
 			return out
 		}
 	}
-	err := s.store.AppendResponse(ctx, r)
+	err = s.store.AppendResponse(ctx, r)
 	done(err == nil)
 	switch {
 	case err == nil:

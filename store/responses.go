@@ -172,3 +172,11 @@ func (s *Store) CountsByCode(ctx context.Context, surveyID string) (map[string]i
 	}
 	return out, nil
 }
+
+// RawDocument is the document AppendResponse would store for r under id,
+// for benchmarks that measure bare inserts of the same documents.
+func RawDocument(r *survey.Response, id string) any {
+	d := responseDoc{Response: *r, OnceKey: "raw:" + id}
+	d.ID = id
+	return d
+}

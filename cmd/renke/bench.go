@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"os"
+	"time"
+
+	"renke/api"
+	"renke/config"
+	"renke/loadtest"
+	"renke/store"
+	"renke/survey"
+)
+
+func init() {
+	register("bench", "measure submissions against the store's own insert limit (bench submit)", runBench)
+}
+
+func runBench(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "submit" {
+		return errors.New("usage: renke bench submit [--concurrency C] [--duration D]")
+	}
+	fs := flag.NewFlagSet("bench submit", flag.ContinueOnError)
+	finish := config.Flags(fs, false)
+	conc := fs.Int("concurrency", 64, "concurrent clients")
+	dur := fs.Duration("duration", 10*time.Second, "length of each of the two runs")
+	schools := fs.Int("codes", 40, "shared codes (schools) the load is spread over")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *conc < 1 || *dur <= 0 {
+		return errors.New("--concurrency and --duration must be positive")
+	}
+	// A temporary data directory unless real servers are configured.
+	if os.Getenv("RENKE_MONGO_URI") == "" && fs.Lookup("data").Value.String() == "" {
+		dir, err := os.MkdirTemp("", "renke-bench-")
+		if err != nil {
+			return fmt.Errorf("temporary data dir: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		fs.Set("data", dir)
+	}
+	cfg, err := finish()
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	cfg.Limits = config.Limits{PerAddr: 1 << 30, PerCode: 1 << 30, PerSurvey: 1 << 30}
+	cfg.Database = fmt.Sprintf("renke_bench_%d", time.Now().Unix())
+	e, err := openEnv(ctx, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	sv, codes, err := benchSurvey(ctx, e.store, *schools)
+	if err != nil {
+		return err
+	}
+	srv, err := api.New(api.Deps{Config: cfg, Store: e.store, KV: e.kv, Log: newLogger(cfg.LogLevel)})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	sctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go srv.Serve(sctx, ln)
+
+	fmt.Printf("renke bench submit: concurrency %d, %v per run, %d shared codes, store %s\n",
+		*conc, *dur, len(codes), storeKind(cfg))
+	sub := loadtest.NewSubmitter("http://"+ln.Addr().String(), *conc)
+	bodies := make([][]byte, *conc)
+	rngs := make([]*rand.Rand, *conc)
+	for w := range bodies {
+		rngs[w] = rand.New(rand.NewPCG(uint64(w), 42))
+	}
+	res := loadtest.Run(ctx, *conc, *dur, func(ctx context.Context, w, i int) (int, error) {
+		code := codes[(w+i*(*conc))%len(codes)]
+		bodies[w] = loadtest.Body(rngs[w], sv.Forms[code.Group.Form()], code.Group, time.Now())
+		return sub.Submit(ctx, code.Code, bodies[w], "")
+	})
+	fmt.Printf("submit: %d requests, %d errors, %.1f submissions/s, p50 %v p95 %v p99 %v, statuses %v\n",
+		res.Requests, res.Errors, res.Rate(), res.P50.Round(time.Microsecond), res.P95.Round(time.Microsecond),
+		res.P99.Round(time.Microsecond), res.Statuses)
+
+	raw := e.store.Collection("bench_raw")
+	resp := sampleResponse(sv, codes[0])
+	rawRes := loadtest.Run(ctx, *conc, *dur, func(ctx context.Context, w, i int) (int, error) {
+		doc := store.RawDocument(resp, fmt.Sprintf("raw-%d-%d", w, i))
+		_, err := raw.InsertOne(ctx, doc)
+		return 0, err
+	})
+	fmt.Printf("raw insert: %d inserts, %d errors, %.1f inserts/s, p50 %v p95 %v p99 %v\n",
+		rawRes.Requests, rawRes.Errors, rawRes.Rate(), rawRes.P50.Round(time.Microsecond),
+		rawRes.P95.Round(time.Microsecond), rawRes.P99.Round(time.Microsecond))
+	fmt.Printf("ratio %.3f\n", res.Rate()/rawRes.Rate())
+	return nil
+}
+
+func storeKind(cfg *config.Config) string {
+	if cfg.MongoURI != "" {
+		return "MongoDB at RENKE_MONGO_URI"
+	}
+	return "embedded FerretDB/SQLite in " + cfg.DataDir
+}
+
+// benchSurvey creates an open survey with one shared parent code per school.
+func benchSurvey(ctx context.Context, st *store.Store, n int) (*survey.Survey, []survey.Code, error) {
+	now := time.Now()
+	sv, err := survey.NewSurvey("压测县", "压测县社会认可度调查", now.Add(-time.Hour), now.Add(24*time.Hour), survey.DefaultForms())
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := sv.Transition(survey.Open, now); err != nil {
+		return nil, nil, err
+	}
+	if err := st.CreateSurvey(ctx, sv); err != nil {
+		return nil, nil, err
+	}
+	var codes []survey.Code
+	for i := 0; i < n; i++ {
+		sp := survey.IssueSpec{Kind: survey.SharedCode, Group: survey.Parent, Quota: 1 << 30,
+			School: survey.School{Code: fmt.Sprintf("B%03d", i), Name: fmt.Sprintf("压测学校%d", i), Township: "城关镇", Urbanicity: survey.Urban}}
+		cs, err := sp.Issue(sv.ID, now)
+		if err != nil {
+			return nil, nil, err
+		}
+		codes = append(codes, cs...)
+	}
+	if err := st.InsertCodes(ctx, codes); err != nil {
+		return nil, nil, err
+	}
+	return sv, codes, nil
+}
+
+// sampleResponse is a response like those the submit run stores.
+func sampleResponse(sv *survey.Survey, c survey.Code) *survey.Response {
+	rng := rand.New(rand.NewPCG(1, 2))
+	q := sv.Forms[c.Group.Form()]
+	answers := map[string]string{}
+	for _, it := range q.Items {
+		answers[it.ID] = survey.OptionCodes[rng.IntN(4)]
+	}
+	now := survey.TruncateTime(time.Now())
+	r := &survey.Response{SurveyID: sv.ID, Code: c.Code, CodeKind: c.Kind, Form: q.Kind, FormVersion: q.Version,
+		Group: c.Group, School: c.School, Township: c.Township, Urbanicity: c.Urbanicity, Band: survey.BandUpper,
+		Answers: answers, StartedAt: now.Add(-5 * time.Minute), SubmittedAt: now, DeviceID: "benchdevice0000000000",
+		AddrHash: "0123456789abcdef0123456789abcdef", UAFamily: "wechat"}
+	r.Seal(0, survey.GenesisHash)
+	return r
+}
