@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -52,8 +53,8 @@ func Run(ctx context.Context, c int, d time.Duration, op func(ctx context.Contex
 			for i := 0; ctx.Err() == nil; i++ {
 				t := time.Now()
 				status, err := op(ctx, w, i)
-				if ctx.Err() != nil && err != nil {
-					break // cut off by the deadline: not a measured operation
+				if err != nil && (ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded)) {
+					break // cut off by the run's deadline: not a measured operation
 				}
 				lat[w] = append(lat[w], time.Since(t))
 				n.Add(1)

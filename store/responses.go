@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -20,13 +21,23 @@ type responseDoc struct {
 	OnceKey string `bson:"once_key"`
 }
 
-// chainState serialises appends to one survey's chain within this process and
+// chainState orders appends to one survey's chain within this process and
 // caches its head; across processes the unique (survey_id, seq) index decides.
 type chainState struct {
-	mu    sync.Mutex
-	known bool
-	seq   int64
-	hash  string
+	mu       sync.Mutex
+	pending  []*appendReq
+	flushing bool
+	known    bool
+	seq      int64
+	hash     string
+}
+
+// appendReq is one response waiting to be sealed and stored.
+type appendReq struct {
+	r     *survey.Response
+	key   string
+	tries int
+	done  chan error
 }
 
 func (s *Store) chain(surveyID string) *chainState {
@@ -52,49 +63,134 @@ func OnceKey(r *survey.Response) string {
 // before: a client retry whose first attempt succeeded.
 var ErrAlreadyRecorded = errors.New("this submission was already recorded")
 
+// maxBatch bounds one group commit.
+const maxBatch = 256
+
 // AppendResponse seals r into its survey's hash chain and stores it. It returns
 // survey.ErrDuplicate when the one-time code or the device has answered already,
 // ErrAlreadyRecorded when r itself was stored before, survey.ErrUnavailable when
 // the store cannot be reached.
+//
+// Appends wait in a per-survey queue; whoever finds no flush under way seals
+// the queue in order and writes it with one ordered InsertMany (group commit),
+// so concurrent respondents share round trips without breaking the chain.
 func (s *Store) AppendResponse(ctx context.Context, r *survey.Response) error {
-	col := s.db.Collection(colResponses)
-	key := OnceKey(r)
 	c := s.chain(r.SurveyID)
+	req := &appendReq{r: r, key: OnceKey(r), done: make(chan error, 1)}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	for attempt := 0; attempt < 50; attempt++ {
-		if !c.known {
-			seq, hash, err := s.head(ctx, r.SurveyID)
-			if err != nil {
-				return err
-			}
-			c.seq, c.hash, c.known = seq, hash, true
+	c.pending = append(c.pending, req)
+	lead := !c.flushing
+	if lead {
+		c.flushing = true
+	}
+	c.mu.Unlock()
+	if lead {
+		s.flush(context.WithoutCancel(ctx), c)
+	}
+	return <-req.done
+}
+
+// flush writes the queue until it is empty.
+func (s *Store) flush(ctx context.Context, c *chainState) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for {
+		c.mu.Lock()
+		if len(c.pending) == 0 {
+			c.flushing = false
+			c.mu.Unlock()
+			return
 		}
-		r.Seal(c.seq, c.hash)
-		_, err := col.InsertOne(ctx, responseDoc{Response: *r, OnceKey: key})
-		if err == nil {
-			c.seq, c.hash = r.Seq, r.Hash
-			return nil
-		}
-		c.known = false // the head may have moved, or the outcome is unknown
-		if !mongo.IsDuplicateKeyError(err) {
-			return fmt.Errorf("store response: %w", classify(err))
-		}
-		// Which unique index refused it? The once key, or a sequence number
-		// another replica took first (then reload the head and try again).
-		var prior responseDoc
-		ferr := col.FindOne(ctx, bson.M{"once_key": key}).Decode(&prior)
-		switch {
-		case ferr == nil && prior.ID == r.ID:
-			*r = prior.Response
-			return ErrAlreadyRecorded
-		case ferr == nil:
-			return fmt.Errorf("store response: %w", survey.ErrDuplicate)
-		case !errors.Is(ferr, mongo.ErrNoDocuments):
-			return fmt.Errorf("store response: %w", classify(ferr))
+		n := min(len(c.pending), maxBatch)
+		batch := append([]*appendReq(nil), c.pending[:n]...)
+		c.pending = c.pending[n:]
+		c.mu.Unlock()
+		retry := s.writeBatch(ctx, c, batch)
+		if len(retry) > 0 {
+			c.mu.Lock()
+			c.pending = append(retry, c.pending...)
+			c.mu.Unlock()
 		}
 	}
-	return fmt.Errorf("store response: %w: chain head kept moving", survey.ErrUnavailable)
+}
+
+// writeBatch seals and inserts a batch in order. It answers every request it
+// settles and returns the ones to try again (after the head moved).
+func (s *Store) writeBatch(ctx context.Context, c *chainState, batch []*appendReq) (retry []*appendReq) {
+	col := s.db.Collection(colResponses)
+	if !c.known {
+		seq, hash, err := s.head(ctx, batch[0].r.SurveyID)
+		if err != nil {
+			for _, q := range batch {
+				q.done <- err
+			}
+			return nil
+		}
+		c.seq, c.hash, c.known = seq, hash, true
+	}
+	docs := make([]any, len(batch))
+	seq, hash := c.seq, c.hash
+	for i, q := range batch {
+		q.r.Seal(seq, hash)
+		seq, hash = q.r.Seq, q.r.Hash
+		docs[i] = responseDoc{Response: *q.r, OnceKey: q.key}
+	}
+	_, err := col.InsertMany(ctx, docs, options.InsertMany().SetOrdered(true))
+	if err == nil {
+		c.seq, c.hash = seq, hash
+		for _, q := range batch {
+			q.done <- nil
+		}
+		return nil
+	}
+	// Ordered: the documents before the first failure are stored.
+	failed := 0
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && bwe.WriteConcernError == nil {
+		failed = bwe.WriteErrors[0].Index
+	} else {
+		// The outcome is unknown: reread the head, and let clients retry
+		// (a retry of a stored submission is recognised by its id).
+		c.known = false
+		for _, q := range batch {
+			q.done <- fmt.Errorf("store response: %w", classify(err))
+		}
+		return nil
+	}
+	for _, q := range batch[:failed] {
+		q.done <- nil
+	}
+	if failed > 0 {
+		c.seq, c.hash = batch[failed-1].r.Seq, batch[failed-1].r.Hash
+	}
+	bad := batch[failed]
+	rest := batch[failed+1:]
+	if !mongo.IsDuplicateKeyError(bwe.WriteErrors[0]) {
+		c.known = false
+		bad.done <- fmt.Errorf("store response: %w", classify(bwe.WriteErrors[0]))
+		return rest
+	}
+	// Which unique index refused it? The once key, or a sequence number
+	// another process took first (then reload the head and try again).
+	var prior responseDoc
+	ferr := col.FindOne(ctx, bson.M{"once_key": bad.key}).Decode(&prior)
+	switch {
+	case ferr == nil && prior.ID == bad.r.ID:
+		*bad.r = prior.Response
+		bad.done <- ErrAlreadyRecorded
+	case ferr == nil:
+		bad.done <- fmt.Errorf("store response: %w", survey.ErrDuplicate)
+	case !errors.Is(ferr, mongo.ErrNoDocuments):
+		bad.done <- fmt.Errorf("store response: %w", classify(ferr))
+	default:
+		c.known = false
+		if bad.tries++; bad.tries > 50 {
+			bad.done <- fmt.Errorf("store response: %w: chain head kept moving", survey.ErrUnavailable)
+		} else {
+			rest = append([]*appendReq{bad}, rest...)
+		}
+	}
+	return rest
 }
 
 // head returns the survey's last sequence number and hash (0 and the genesis when empty).

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"renke/api"
@@ -90,10 +91,14 @@ func runBench(ctx context.Context, args []string) error {
 		res.P99.Round(time.Microsecond), res.Statuses)
 
 	raw := e.store.Collection("bench_raw")
+	var firstErr atomic.Pointer[error]
 	resp := sampleResponse(sv, codes[0])
 	rawRes := loadtest.Run(ctx, *conc, *dur, func(ctx context.Context, w, i int) (int, error) {
 		doc := store.RawDocument(resp, fmt.Sprintf("raw-%d-%d", w, i))
 		_, err := raw.InsertOne(ctx, doc)
+		if err != nil && firstErr.CompareAndSwap(nil, &err) {
+			fmt.Fprintf(os.Stderr, "raw insert error (first of its run): %v\n", err)
+		}
 		return 0, err
 	})
 	fmt.Printf("raw insert: %d inserts, %d errors, %.1f inserts/s, p50 %v p95 %v p99 %v\n",
