@@ -238,6 +238,7 @@ func writeJSONOutcome(c *gin.Context, o outcome) {
 		body["item"] = o.item
 	}
 	if o.recorded {
+		c.Header("X-Already-Recorded", "1")
 		body["already_recorded"] = true
 		body["id"] = o.resp.ID
 	}
