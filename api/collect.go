@@ -75,9 +75,15 @@ func (s *Server) unavailable(err error) outcome {
 	return outcome{status: http.StatusServiceUnavailable, msg: msgBusy, retry: 5 * time.Second}
 }
 
+// submitTimeout bounds the store and Redis work of one submission: past it
+// the respondent gets 503 and retries rather than waiting on a stuck store.
+const submitTimeout = 15 * time.Second
+
 // submit runs one submission through every rule of METHOD.md §5 and stores it.
 func (s *Server) submit(c *gin.Context, token string, sub survey.Submission) outcome {
-	ctx := c.Request.Context()
+	ctx, cancel := context.WithTimeout(c.Request.Context(), submitTimeout)
+	defer cancel()
+	c.Request = c.Request.WithContext(ctx)
 	code, sv, out := s.resolve(c, token)
 	if out.status != 0 {
 		return out
@@ -151,36 +157,53 @@ func (s *Server) submit(c *gin.Context, token string, sub survey.Submission) out
 	return s.unavailable(err)
 }
 
-// takeQuota takes a place of a shared code's quota. It loads the counter
-// from the store when Redis does not hold it (a new code, or Redis restarted);
-// while Redis is unreachable it counts in the store under a per-code lock of
-// this process. done must be called with whether the response was stored.
+// takeQuota takes a place of a shared code's quota. Redis holds the counter;
+// it is loaded from the store when Redis does not hold it (a new code, or an
+// empty Redis after a restart), and while Redis is unreachable the quota is
+// counted in the store instead. A per-code lock keeps the two ways apart in
+// this process: submissions counted by Redis share it, a count taken from the
+// store holds it alone, so no count misses a response still being written.
+// done must be called with whether the response was stored.
 func (s *Server) takeQuota(c *gin.Context, code *survey.Code) (done func(stored bool), out outcome) {
 	ctx := c.Request.Context()
-	release := func(stored bool) {
-		if !stored {
-			if err := s.kv.ReleaseQuota(context.WithoutCancel(ctx), code.Code); err != nil {
-				s.log.Warn("could not give back a quota place", "survey", code.SurveyID, "error", err)
-			}
-		}
-	}
-	for attempt := 0; attempt < 2; attempt++ {
+	mu := s.quotaLocks.get(code.Code)
+	for attempt := 0; attempt < 3; attempt++ {
+		mu.RLock()
 		err := s.kv.TakeQuota(ctx, code.Code, code.Quota)
 		switch {
 		case err == nil:
-			return release, outcome{}
+			return func(stored bool) {
+				if stored {
+					// A tally kept during an earlier Redis outage no longer counts this one.
+					s.local.dropFallbackCount(code.Code)
+				}
+				if !stored {
+					if err := s.kv.ReleaseQuota(context.WithoutCancel(ctx), code.Code); err != nil {
+						s.log.Warn("could not give back a quota place", "survey", code.SurveyID, "error", err)
+					}
+				}
+				mu.RUnlock()
+			}, outcome{}
 		case errors.Is(err, survey.ErrQuotaFull):
+			mu.RUnlock()
 			s.metrics.Responses.WithLabelValues("quota_full").Inc()
 			return nil, fail(http.StatusConflict, msgQuotaFull)
 		case errors.Is(err, kv.ErrNotLoaded):
+			mu.RUnlock()
+			mu.Lock()
 			n, err := s.store.CountByCode(ctx, code.Code)
+			if err == nil {
+				err = s.kv.LoadQuota(ctx, code.Code, n)
+			}
+			mu.Unlock()
+			if errors.Is(err, survey.ErrUnavailable) && !s.storeDown(err) {
+				return s.quotaFromStore(c, code)
+			}
 			if err != nil {
 				return nil, s.unavailable(err)
 			}
-			if err := s.kv.LoadQuota(ctx, code.Code, n); err != nil {
-				return s.quotaFromStore(c, code)
-			}
 		default:
+			mu.RUnlock()
 			s.fallbackOn(err)
 			return s.quotaFromStore(c, code)
 		}
@@ -188,38 +211,56 @@ func (s *Server) takeQuota(c *gin.Context, code *survey.Code) (done func(stored 
 	return nil, s.unavailable(errors.New("quota counter could not be loaded"))
 }
 
-// quotaFromStore enforces a quota by counting stored responses, holding a
-// per-code lock until the response is stored or refused.
+// storeDown tells a store failure from a Redis one among unavailable errors.
+func (s *Server) storeDown(err error) bool {
+	return s.store.Ping(context.Background()) != nil
+}
+
+// quotaFromStore enforces a quota while Redis is away: it counts the code's
+// stored responses once, then keeps the tally in this process, holding the
+// code's lock alone until each response is stored or refused.
 func (s *Server) quotaFromStore(c *gin.Context, code *survey.Code) (func(bool), outcome) {
 	mu := s.quotaLocks.get(code.Code)
 	mu.Lock()
-	n, err := s.store.CountByCode(c.Request.Context(), code.Code)
-	if err != nil {
-		mu.Unlock()
-		return nil, s.unavailable(err)
+	n, ok := s.local.fallbackCount(code.Code)
+	if !ok {
+		var err error
+		if n, err = s.store.CountByCode(c.Request.Context(), code.Code); err != nil {
+			mu.Unlock()
+			return nil, s.unavailable(err)
+		}
+		s.local.setFallbackCount(code.Code, n)
 	}
 	if n >= int64(code.Quota) {
 		mu.Unlock()
 		s.metrics.Responses.WithLabelValues("quota_full").Inc()
 		return nil, fail(http.StatusConflict, msgQuotaFull)
 	}
-	return func(bool) { mu.Unlock() }, outcome{}
+	return func(stored bool) {
+		if stored {
+			s.local.setFallbackCount(code.Code, n+1)
+			// Should Redis be back already, its counter now lags the store:
+			// drop it (best effort) so the next submission reloads it.
+			_ = s.kv.ForgetQuota(context.WithoutCancel(c.Request.Context()), code.Code)
+		}
+		mu.Unlock()
+	}, outcome{}
 }
 
-// keyedMutex hands out one mutex per key.
+// keyedMutex hands out one read-write mutex per key.
 type keyedMutex struct {
 	mu sync.Mutex
-	m  map[string]*sync.Mutex
+	m  map[string]*sync.RWMutex
 }
 
-func (k *keyedMutex) get(key string) *sync.Mutex {
+func (k *keyedMutex) get(key string) *sync.RWMutex {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.m == nil {
-		k.m = map[string]*sync.Mutex{}
+		k.m = map[string]*sync.RWMutex{}
 	}
 	if k.m[key] == nil {
-		k.m[key] = &sync.Mutex{}
+		k.m[key] = &sync.RWMutex{}
 	}
 	return k.m[key]
 }

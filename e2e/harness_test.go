@@ -139,3 +139,24 @@ func submit(ctx context.Context, client *http.Client, base, code string, body []
 	_ = json.Unmarshal(b, &out)
 	return resp.StatusCode, out, nil
 }
+
+// submitKeyed posts a submission with an Idempotency-Key, as the respondent page does.
+func submitKeyed(client *http.Client, base, code string, body []byte, fwd, key string) (int, error) {
+	req, err := http.NewRequest(http.MethodPost, base+"/api/v1/codes/"+code+"/responses", bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Idempotency-Key", key)
+	req.Header.Set("X-Forwarded-For", fwd)
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusConflict && resp.Header.Get("X-Already-Recorded") == "1" {
+		return http.StatusCreated, nil
+	}
+	return resp.StatusCode, nil
+}

@@ -19,6 +19,7 @@ import (
 type cluster struct {
 	env      []string
 	mongoURI string
+	redis    *testenv.Redis
 }
 
 func newCluster(t *testing.T, extra ...string) *cluster {
@@ -27,7 +28,7 @@ func newCluster(t *testing.T, extra ...string) *cluster {
 	r := testenv.OwnRedis(t)
 	env := append([]string{"RENKE_MONGO_URI=" + mongo, "RENKE_REDIS_URL=" + r.URL,
 		"RENKE_DATA=" + t.TempDir(), "RENKE_SECRET=e2e-shared-secret-0123456789", "RENKE_LOG_LEVEL=warn"}, extra...)
-	return &cluster{env: env, mongoURI: mongo}
+	return &cluster{env: env, mongoURI: mongo, redis: r}
 }
 
 // openSurvey creates and opens a survey through the CLI and returns its id.
@@ -176,3 +177,5 @@ func TestThreeReplicasShareEveryRule(t *testing.T) {
 		t.Errorf("renke verify: %q", out)
 	}
 }
+
+func defaultSocial() survey.Questionnaire { return survey.DefaultForms()[survey.SocialForm] }

@@ -29,7 +29,11 @@ func Open(ctx context.Context, url string) (*Client, error) {
 	opt.ReadTimeout = 2 * time.Second
 	opt.WriteTimeout = 2 * time.Second
 	opt.PoolSize = 128
+	opt.PoolTimeout = time.Second
 	opt.MaxRetries = 1
+	// Fail fast while Redis is away, so callers fall back instead of queueing.
+	opt.DialerRetries = 1
+	opt.ContextTimeoutEnabled = true
 	rdb := redis.NewClient(opt)
 	c := &Client{rdb: rdb, limiter: redis_rate.NewLimiter(rdb)}
 	if err := c.Ping(ctx); err != nil {

@@ -71,3 +71,11 @@ func (c *Client) QuotaUsed(ctx context.Context, code string) (int64, error) {
 	}
 	return n, nil
 }
+
+// ForgetQuota drops code's counter, so the next TakeQuota asks for a reload.
+func (c *Client) ForgetQuota(ctx context.Context, code string) error {
+	if err := c.rdb.Del(ctx, quotaKey(code)).Err(); err != nil {
+		return fmt.Errorf("%w: forget quota: %v", survey.ErrUnavailable, err)
+	}
+	return nil
+}

@@ -239,11 +239,16 @@ func (s *Store) EachResponse(ctx context.Context, surveyID string, fn func(*surv
 
 // CountByCode counts the stored responses of one code.
 func (s *Store) CountByCode(ctx context.Context, code string) (int64, error) {
-	n, err := s.db.Collection(colResponses).CountDocuments(ctx, bson.M{"code": code})
+	// The count command rather than CountDocuments' aggregation: FerretDB
+	// answers it several times faster.
+	var out struct {
+		N int64 `bson:"n"`
+	}
+	err := s.db.RunCommand(ctx, bson.D{{Key: "count", Value: colResponses}, {Key: "query", Value: bson.M{"code": code}}}).Decode(&out)
 	if err != nil {
 		return 0, fmt.Errorf("count responses of code: %w", classify(err))
 	}
-	return n, nil
+	return out.N, nil
 }
 
 // CountsByCode counts a survey's responses per code.

@@ -47,6 +47,8 @@ func NewSurvey(county, title string, opens, closes time.Time, forms map[FormKind
 		}
 		if q.Kind != k {
 			errs = append(errs, fmt.Errorf("%s的类型写成了 %q", k.Label(), q.Kind))
+		} else if err := ValidateQuestionnaire(q, DefaultScheme()); err != nil {
+			errs = append(errs, fmt.Errorf("%s有误：%w", k.Label(), err))
 		}
 	}
 	if len(errs) > 0 {
@@ -88,15 +90,26 @@ func (k FormKind) Label() string {
 
 // Label is the status's Chinese name.
 func (s Status) Label() string {
-	return map[Status]string{Draft: "草稿", Open: "进行中", Closed: "已结束", Archived: "已归档"}[s]
+	if l, ok := map[Status]string{Draft: "草稿", Open: "进行中", Closed: "已结束", Archived: "已归档"}[s]; ok {
+		return l
+	}
+	return fmt.Sprintf("未知状态“%s”", string(s))
 }
 
 var transitions = map[Status]Status{Draft: Open, Open: Closed, Closed: Archived}
 
 // Transition moves the survey to status to: draft → open → closed → archived only.
 func (sv *Survey) Transition(to Status, now time.Time) error {
-	if transitions[sv.Status] != to {
-		return fmt.Errorf("%w：%s → %s", ErrTransition, sv.Status.Label(), to.Label())
+	if next, ok := transitions[sv.Status]; !ok || next != to {
+		hint := "已归档的调查不能再变更"
+		if sv.Status != Archived {
+			hint = "当前状态无效"
+		}
+		if ok {
+			hint = "当前只能变更为“" + next.Label() + "”"
+		}
+		return fmt.Errorf("%w：%s → %s（状态只能按 草稿 → 进行中 → 已结束 → 已归档 的顺序变更，%s）",
+			ErrTransition, sv.Status.Label(), to.Label(), hint)
 	}
 	if to == Open {
 		for _, k := range FormKinds {
@@ -131,6 +144,9 @@ func (sv *Survey) SetForm(q Questionnaire) error {
 	}
 	if old, ok := sv.Forms[q.Kind]; ok && q.Version <= old.Version {
 		q.Version = old.Version + 1
+	}
+	if sv.Forms == nil {
+		sv.Forms = map[FormKind]Questionnaire{}
 	}
 	sv.Forms[q.Kind] = q
 	return nil

@@ -4,15 +4,21 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 )
 
-// Questionnaire limits.
-const (
-	MaxItems = 60
-)
+// MaxItems bounds the number of items of one form.
+const MaxItems = 60
+
+// MaxItemText bounds the length of one item's text, in bytes.
+const MaxItemText = 1000
 
 var itemIDPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,31}$`)
+
+// reservedIDs cannot be item ids: a ValidationError names them for the
+// submission's own fields.
+var reservedIDs = map[string]bool{"band": true, "started_at": true}
 
 // IsDimension reports whether d is one of the nine dimensions.
 func IsDimension(d string) bool {
@@ -38,78 +44,91 @@ func (e *ItemError) Error() string {
 }
 
 // ValidateQuestionnaire checks a questionnaire against the scoring scheme it
-// will be scored with; lines gives the YAML line of each item (may be nil).
+// will be scored with. Every problem is reported, joined, in Chinese.
 func ValidateQuestionnaire(q Questionnaire, scheme Scheme) error {
 	return validateQuestionnaire(q, scheme, nil)
 }
 
 // itemLines are the YAML lines of a questionnaire's parts, for error messages.
 type itemLines struct {
-	kind   int
-	items  int
-	id     []int
-	text   []int
-	dim    []int
-	labels int
+	doc, kind, version, items, labels int
+	id, text, dim                     []int
+}
+
+func (l *itemLines) of(f func(*itemLines) int) int {
+	if l == nil {
+		return 0
+	}
+	return f(l)
+}
+
+func (l *itemLines) item(s func(*itemLines) []int, i int) int {
+	if l == nil {
+		return 0
+	}
+	if v := s(l); i < len(v) {
+		return v[i]
+	}
+	return l.items
 }
 
 func validateQuestionnaire(q Questionnaire, scheme Scheme, ln *itemLines) error {
-	line := func(f func(*itemLines) int) int {
-		if ln == nil {
-			return 0
-		}
-		return f(ln)
-	}
-	at := func(s []int, i int) int {
-		if i < len(s) {
-			return s[i]
-		}
-		return 0
-	}
 	var errs []error
-	add := func(l int, format string, a ...any) {
-		errs = append(errs, &ItemError{Line: l, Msg: fmt.Sprintf(format, a...)})
+	add := func(line int, format string, a ...any) {
+		errs = append(errs, &ItemError{Line: line, Msg: fmt.Sprintf(format, a...)})
 	}
 	switch q.Kind {
 	case StudentForm, StaffForm, SocialForm:
 	default:
-		add(line(func(l *itemLines) int { return l.kind }), "问卷类型 %q 不存在（应为 student、staff 或 social）", q.Kind)
+		add(ln.of(func(l *itemLines) int { return l.kind }), "问卷类型“%s”不存在（应为 student、staff 或 social）", q.Kind)
 	}
+	if q.Version < 1 {
+		add(ln.of(func(l *itemLines) int { return l.version }), "版本号 %d 无效，应为正整数", q.Version)
+	}
+	itemsLine := ln.of(func(l *itemLines) int { return l.items })
 	if len(q.Items) == 0 {
-		add(line(func(l *itemLines) int { return l.items }), "问卷没有题目")
+		add(itemsLine, "问卷没有题目")
 	}
 	if len(q.Items) > MaxItems {
-		add(line(func(l *itemLines) int { return l.items }), "问卷有 %d 道题，最多 %d 道", len(q.Items), MaxItems)
+		add(itemsLine, "问卷有 %d 道题，最多 %d 道", len(q.Items), MaxItems)
 	}
 	seen := map[string]int{}
 	for i, it := range q.Items {
-		var idLine, textLine, dimLine int
-		if ln != nil {
-			idLine, textLine, dimLine = at(ln.id, i), at(ln.text, i), at(ln.dim, i)
-		}
+		idLine := ln.item(func(l *itemLines) []int { return l.id }, i)
+		textLine := ln.item(func(l *itemLines) []int { return l.text }, i)
+		dimLine := ln.item(func(l *itemLines) []int { return l.dim }, i)
+		name := it.ID
 		switch {
 		case it.ID == "":
+			name = fmt.Sprintf("（第 %d 题）", i+1)
 			add(idLine, "第 %d 道题缺少题号（id）", i+1)
 		case !itemIDPattern.MatchString(it.ID):
-			add(idLine, "题号 %q 无效：须以字母开头，只含字母、数字、_ 或 -，最长 32 个字符", it.ID)
+			add(idLine, "题号“%s”无效：须以英文字母开头，只含字母、数字、_ 或 -，最长 32 个字符", clip(it.ID))
+		case reservedIDs[it.ID]:
+			add(idLine, "题号“%s”是保留字，请换一个", it.ID)
 		default:
 			if prev, dup := seen[it.ID]; dup {
 				add(idLine, "题号 %s 重复（第 %d 道题已使用）", it.ID, prev)
+			} else {
+				seen[it.ID] = i + 1
 			}
-			seen[it.ID] = i + 1
 		}
-		if strings.TrimSpace(it.Text) == "" {
-			add(textLine, "题目 %s 的题干为空", it.ID)
+		switch text := strings.TrimSpace(it.Text); {
+		case text == "":
+			add(textLine, "题目 %s 的题干为空", name)
+		case len(text) > MaxItemText:
+			add(textLine, "题目 %s 的题干过长（%d 字节，最多 %d）", name, len(text), MaxItemText)
 		}
 		if !IsDimension(it.Dimension) {
-			add(dimLine, "题目 %s 的维度“%s”不存在（可用：%s）", it.ID, it.Dimension, strings.Join(Dimensions, "、"))
+			add(dimLine, "题目 %s 的维度“%s”不存在（可用：%s）", name, it.Dimension, strings.Join(Dimensions, "、"))
 		}
 	}
-	for code, label := range q.Labels {
+	labelsLine := ln.of(func(l *itemLines) int { return l.labels })
+	for _, code := range sortedKeys(q.Labels) {
 		if _, ok := DefaultOptionLabels[code]; !ok {
-			add(line(func(l *itemLines) int { return l.labels }), "选项代码 %q 不存在（应为 1、2、3、4 或 9）", code)
-		} else if strings.TrimSpace(label) == "" {
-			add(line(func(l *itemLines) int { return l.labels }), "选项 %s 的文字为空", code)
+			add(labelsLine, "选项代码“%s”不存在（应为 1、2、3、4 或 9）", code)
+		} else if strings.TrimSpace(q.Labels[code]) == "" {
+			add(labelsLine, "选项 %s 的文字为空", code)
 		}
 	}
 	if scheme != nil {
@@ -120,9 +139,10 @@ func validateQuestionnaire(q Questionnaire, scheme Scheme, ln *itemLines) error 
 			}
 		}
 		if scored < 2 {
-			add(line(func(l *itemLines) int { return l.kind }), "计分方案只对 %d 个选项计分，至少需要 2 个", scored)
+			add(ln.of(func(l *itemLines) int { return l.doc }), "计分方案只对 %d 个选项计分，至少需要 2 个", scored)
 		}
 	}
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].(*ItemError).Line < errs[j].(*ItemError).Line })
 	return errors.Join(errs...)
 }
 
@@ -132,4 +152,29 @@ func (q Questionnaire) OptionLabel(code string) string {
 		return l
 	}
 	return DefaultOptionLabels[code]
+}
+
+// ItemIndex returns the position of item id on the form, or -1.
+func (q Questionnaire) ItemIndex(id string) int {
+	for i, it := range q.Items {
+		if it.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// DimensionsCovered lists the dimensions the form's items use, in Dimensions order.
+func (q Questionnaire) DimensionsCovered() []string {
+	used := map[string]bool{}
+	for _, it := range q.Items {
+		used[it.Dimension] = true
+	}
+	var out []string
+	for _, d := range Dimensions {
+		if used[d] {
+			out = append(out, d)
+		}
+	}
+	return out
 }

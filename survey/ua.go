@@ -2,23 +2,33 @@ package survey
 
 import "strings"
 
-// UAFamily reduces a User-Agent to the family kept with a response.
+// UAFamily reduces a User-Agent to the family kept with a response: wechat,
+// qq, alipay, edge, firefox, chrome, safari or other. In-app browsers come
+// first because their User-Agents also name the engine they embed.
 func UAFamily(ua string) string {
 	u := strings.ToLower(ua)
+	has := func(subs ...string) bool {
+		for _, s := range subs {
+			if strings.Contains(u, s) {
+				return true
+			}
+		}
+		return false
+	}
 	switch {
-	case strings.Contains(u, "micromessenger"):
+	case has("micromessenger"):
 		return "wechat"
-	case strings.Contains(u, " qq/") || strings.Contains(u, "mqqbrowser"):
+	case has(" qq/", "mqqbrowser", "qqbrowser"):
 		return "qq"
-	case strings.Contains(u, "alipayclient"):
+	case has("alipayclient"):
 		return "alipay"
-	case strings.Contains(u, "edg/"):
+	case has("edg/", "edga/", "edgios/", "edge/"):
 		return "edge"
-	case strings.Contains(u, "firefox/"):
+	case has("firefox/", "fxios/"):
 		return "firefox"
-	case strings.Contains(u, "chrome/") || strings.Contains(u, "crios/"):
+	case has("chrome/", "crios/", "chromium/"):
 		return "chrome"
-	case strings.Contains(u, "safari/"):
+	case has("safari/") && has("version/"):
 		return "safari"
 	}
 	return "other"

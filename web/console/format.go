@@ -1,0 +1,46 @@
+package console
+
+import (
+	"fmt"
+	"net/url"
+	"time"
+
+	"renke/survey"
+)
+
+// When formats a time for people: Asia/Shanghai, minutes; "—" for the zero time.
+func When(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(survey.Shanghai).Format("2006-01-02 15:04")
+}
+
+// InputTime formats a time for an <input type="datetime-local"> in Asia/Shanghai.
+func InputTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(survey.Shanghai).Format("2006-01-02T15:04")
+}
+
+// ParseInputTime reads an <input type="datetime-local"> value in Asia/Shanghai.
+func ParseInputTime(s string) (time.Time, error) {
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(layout, s, survey.Shanghai); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("时间 %q 的格式应为 2006-01-02 15:04", s)
+}
+
+// Percent formats part/whole as a percentage with one decimal; "—" when whole is 0.
+func Percent(part, whole int64) string {
+	if whole <= 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f%%", 100*float64(part)/float64(whole))
+}
+
+// PathEscape escapes a path segment (county names are Chinese).
+func PathEscape(s string) string { return url.PathEscape(s) }

@@ -1,0 +1,194 @@
+package console
+
+import (
+	"time"
+
+	"renke/account"
+	"renke/survey"
+)
+
+// LoginPage is login.html's data. CSRF is the login form's own token (there
+// is no session yet).
+type LoginPage struct {
+	Name string
+	Next string
+	CSRF string
+}
+
+// CountiesPage is counties.html: the counties the user sees.
+type CountiesPage struct {
+	Counties []CountyRow
+	// Unregistered are county names that surveys use but no county record has (admins only).
+	Unregistered []string
+	// Users are every user, for the admin's assignment form.
+	Users []account.User
+}
+
+// CountyRow is one county with its survey counts and assigned users.
+type CountyRow struct {
+	County  account.County
+	Surveys int
+	Open    int
+	Users   []account.User // assigned users (admins only)
+}
+
+// SurveysPage is surveys.html: one county's surveys.
+type SurveysPage struct {
+	County  account.County
+	Surveys []survey.Survey
+}
+
+// FormSummary describes one questionnaire form of a survey or template.
+type FormSummary struct {
+	Kind    survey.FormKind
+	Label   string
+	Title   string
+	Version int
+	Items   int
+	Groups  string // the groups that answer it, in Chinese
+}
+
+// NewSurveyPage is survey_new.html: the creation form.
+type NewSurveyPage struct {
+	County account.County
+	Title  string
+	Opens  time.Time
+	Closes time.Time
+	Scheme string // "default" or "graded"
+	Forms  []FormSummary
+}
+
+// WeightRow is one group's weight W_g in the editing form.
+type WeightRow struct {
+	Group survey.Group
+	Label string
+	Value float64
+}
+
+// SchemeRow is one option's score in the editing form; Score is "" when unscored.
+type SchemeRow struct {
+	Code  string
+	Label string
+	Score string
+}
+
+// SurveyPage is survey.html: a survey's settings and actions.
+type SurveyPage struct {
+	Survey    *survey.Survey
+	Forms     []FormSummary
+	Weights   []WeightRow
+	Scheme    []SchemeRow
+	Editable  bool // a draft and the user may edit it
+	CanOpen   bool
+	CanClose  bool
+	Responses int64
+	Audit     []account.Entry
+}
+
+// CodeRow is one shared code with its use count.
+type CodeRow struct {
+	Code survey.Code
+	URL  string
+	Used int64
+}
+
+// BatchRow is one batch of one-time codes with its use count.
+type BatchRow struct {
+	Batch   string
+	Group   survey.Group
+	School  string
+	Created time.Time
+	Count   int
+	Used    int64
+}
+
+// Option is one choice of a select element.
+type Option struct {
+	Value string
+	Label string
+}
+
+// IssueForm is what the coordinator typed into the issuing form.
+type IssueForm struct {
+	Kind, Group, Band, School, SchoolName, Township, Urbanicity string
+	Quota, Count                                                int
+}
+
+// CodesPage is codes.html: issuing and listing a survey's codes.
+type CodesPage struct {
+	Survey       *survey.Survey
+	Shared       []CodeRow
+	Batches      []BatchRow
+	Groups       []Option
+	Bands        []Option
+	Urbanicities []Option
+	Form         IssueForm
+	Issued       int // codes issued by the request just made
+}
+
+// QuotaRow is the fill of one school × group × band.
+type QuotaRow struct {
+	School     string       `json:"school"`
+	SchoolName string       `json:"school_name,omitempty"`
+	Group      survey.Group `json:"group"`
+	GroupLabel string       `json:"group_label"`
+	Band       survey.Band  `json:"band,omitempty"`
+	BandLabel  string       `json:"band_label,omitempty"`
+	Quota      int64        `json:"quota"`
+	Used       int64        `json:"used"`
+}
+
+// HourRow is the number of responses submitted in one hour.
+type HourRow struct {
+	Hour  time.Time `json:"hour"`
+	Count int64     `json:"count"`
+}
+
+// Progress is a survey's live progress.
+type Progress struct {
+	Survey    string     `json:"survey"`
+	Status    string     `json:"status"`
+	Responses int64      `json:"responses"`
+	Quota     int64      `json:"quota"`
+	Quotas    []QuotaRow `json:"quotas"`
+	Hours     []HourRow  `json:"hours"`
+	MaxHour   int64      `json:"-"`
+	Updated   time.Time  `json:"updated"`
+}
+
+// ProgressPage is progress.html.
+type ProgressPage struct {
+	Survey   *survey.Survey
+	Progress Progress
+}
+
+// UsersPage is users.html (admins only).
+type UsersPage struct {
+	Users    []account.User
+	Counties []account.County
+	Roles    []account.Role
+	// NewPassword is shown once, after a user was created or a password reset.
+	NewPassword    string
+	NewPasswordFor string
+}
+
+// AuditFilter is the audit page's filter form.
+type AuditFilter struct {
+	County string
+	Survey string
+	Actor  string
+}
+
+// AuditPage is audit.html (admins only).
+type AuditPage struct {
+	Entries []account.Entry
+	Filter  AuditFilter
+	// Older is the link to the next page of older entries, "" when none.
+	Older string
+}
+
+// ErrorPage is error.html.
+type ErrorPage struct {
+	Status  int
+	Message string
+}
