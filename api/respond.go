@@ -106,7 +106,7 @@ func (s *Server) apiSubmit(c *gin.Context) {
 	}
 	sub, err := survey.ParseSubmission(body)
 	if err != nil {
-		writeJSONOutcome(c, outcome{status: http.StatusBadRequest, msg: msgBadRequest + "（" + err.Error() + "）"})
+		writeJSONOutcome(c, outcome{status: http.StatusBadRequest, msg: err.Error()})
 		return
 	}
 	writeJSONOutcome(c, s.submit(c, c.Param("code"), sub))
