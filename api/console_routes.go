@@ -1,7 +1,98 @@
 package api
 
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"renke/web/console"
+)
+
 // consoleRoutes registers the console's pages and its JSON API (accounts,
-// counties, surveys, frames, plans, codes, progress, reports, audit).
+// counties, surveys, codes, progress, audit). Every page and API route
+// below the login checks the session, and every state-changing one the
+// CSRF token; the handlers check role and county.
 func (s *Server) consoleRoutes() error {
+	pages, err := console.Load()
+	if err != nil {
+		return fmt.Errorf("console: %w", err)
+	}
+	consoleStates.Store(s, &consoleState{pages: pages})
+	e := s.engine
+
+	e.GET(console.StaticPrefix+"*file", consoleStatic())
+	e.GET("/", func(c *gin.Context) { redirect(c, "/console") })
+	e.GET("/login", s.authenticate(), s.loginPage)
+	e.POST("/login", s.authenticate(), s.loginSubmit)
+	e.POST("/logout", s.authenticate(), s.requirePage(), s.csrf(), s.logoutSubmit)
+
+	p := e.Group("/console", s.authenticate(), s.requirePage(), s.csrf())
+	p.GET("", s.countiesPage)
+	p.POST("/counties", s.countyCreateSubmit)
+	p.GET("/counties/:county", s.surveysPage)
+	p.POST("/counties/:county/assign", s.countyAssignSubmit)
+	p.GET("/counties/:county/surveys/new", s.newSurveyPage)
+	p.POST("/counties/:county/surveys", s.surveyCreateSubmit)
+	p.GET("/surveys/:id", s.surveyPage)
+	p.POST("/surveys/:id/open", s.surveyOpenSubmit)
+	p.POST("/surveys/:id/close", s.surveyCloseSubmit)
+	p.POST("/surveys/:id/weights", s.weightsSubmit)
+	p.POST("/surveys/:id/scheme", s.schemeSubmit)
+	p.GET("/surveys/:id/codes", s.codesPage)
+	p.POST("/surveys/:id/codes", s.codesSubmit)
+	p.GET("/surveys/:id/codes.csv", s.codesCSV)
+	p.GET("/surveys/:id/progress", s.progressPage)
+	p.GET("/surveys/:id/progress/panel", s.progressPanel)
+	p.GET("/users", s.usersPage)
+	p.POST("/users", s.userCreateSubmit)
+	p.POST("/users/:id", s.userUpdateSubmit)
+	p.POST("/users/:id/password", s.userResetSubmit)
+	p.GET("/account", s.accountPage)
+	p.POST("/account/password", s.passwordSubmit)
+	p.GET("/audit", s.auditPage)
+
+	pub := e.Group("/api/v1")
+	pub.GET("/openapi.json", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", console.OpenAPI()) })
+	pub.POST("/session", s.authenticate(), s.apiLogin)
+
+	a := e.Group("/api/v1", s.authenticate(), s.requireAPI(), s.csrf())
+	a.GET("/session", s.apiSession)
+	a.DELETE("/session", s.apiLogout)
+	a.PUT("/account/password", s.apiChangePassword)
+	a.GET("/counties", s.apiCounties)
+	a.POST("/counties", s.apiCreateCounty)
+	a.GET("/counties/:county/surveys", s.apiCountySurveys)
+	a.POST("/counties/:county/surveys", s.apiCreateSurvey)
+	a.GET("/surveys/:id", s.apiSurvey)
+	a.POST("/surveys/:id/open", s.apiOpen)
+	a.POST("/surveys/:id/close", s.apiClose)
+	a.PUT("/surveys/:id/group-weights", s.apiWeights)
+	a.PUT("/surveys/:id/scheme", s.apiScheme)
+	a.GET("/surveys/:id/codes", s.apiCodes)
+	a.POST("/surveys/:id/codes", s.apiIssueCodes)
+	a.GET("/surveys/:id/progress", s.apiProgress)
+	a.GET("/surveys/:id/audit", s.apiSurveyAudit)
+	a.GET("/users", s.apiUsers)
+	a.POST("/users", s.apiCreateUser)
+	a.PATCH("/users/:id", s.apiUpdateUser)
+	a.POST("/users/:id/password", s.apiResetPassword)
+	a.GET("/audit", s.apiAudit)
 	return nil
+}
+
+// consoleStatic serves the console's embedded assets; versioned URLs are cached for a year.
+func consoleStatic() gin.HandlerFunc {
+	h := http.StripPrefix(console.StaticPrefix, http.FileServer(http.FS(console.Static())))
+	return func(c *gin.Context) {
+		if strings.HasSuffix(c.Param("file"), "/") {
+			c.JSON(http.StatusNotFound, gin.H{"error": "未找到该页面"})
+			return
+		}
+		if c.Query("v") != "" {
+			c.Header("Cache-Control", "public, max-age=31536000, immutable")
+		}
+		h.ServeHTTP(c.Writer, c.Request)
+	}
 }

@@ -1,0 +1,138 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"renke/account"
+	"renke/store"
+	"renke/web/console"
+)
+
+// auditScope says what an audited event was about.
+type auditScope struct {
+	County, Survey, Target, Note string
+}
+
+// record appends an audit entry for the request's user.
+func (s *Server) record(c *gin.Context, act account.Action, sc auditScope, before, after any) error {
+	return s.recordAs(c, userOf(c), act, sc, before, after)
+}
+
+// recordAs appends an audit entry for actor (nil: an unknown login name).
+func (s *Server) recordAs(c *gin.Context, actor *account.User, act account.Action, sc auditScope, before, after any) error {
+	e, err := account.NewEntry(actor, act, before, after, s.now())
+	if err != nil {
+		return err
+	}
+	e.County, e.Survey, e.Target, e.Note = sc.County, sc.Survey, sc.Target, sc.Note
+	e.Addr = s.addrHash(c)
+	return s.store.AppendAudit(c.Request.Context(), e)
+}
+
+// audited records a change that has been made; when the log cannot be
+// written the change stands, and the user is told so (and the error logged).
+func (s *Server) audited(c *gin.Context, act account.Action, sc auditScope, before, after any) error {
+	if err := s.record(c, act, sc, before, after); err != nil {
+		s.log.Error("audit entry not written for a change that was made", "action", act, "survey", sc.Survey, "err", err)
+		return cerr(http.StatusInternalServerError, "操作已生效，但审计日志写入失败，请通知管理员")
+	}
+	return nil
+}
+
+// auditPageSize is how many entries one page of the log shows.
+const auditPageSize = 100
+
+// auditQuery reads the log filter and paging from the query string.
+func auditQuery(c *gin.Context) (store.AuditFilter, int, error) {
+	f := store.AuditFilter{County: c.Query("county"), Survey: c.Query("survey"), Actor: c.Query("actor")}
+	if b := c.Query("before"); b != "" {
+		t, err := time.Parse(time.RFC3339Nano, b)
+		if err != nil {
+			return f, 0, cerr(http.StatusBadRequest, "before 应为 RFC 3339 时间")
+		}
+		f.Before = t
+	}
+	limit := auditPageSize
+	if l := c.Query("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > store.MaxAuditPage {
+			return f, 0, cerr(http.StatusBadRequest, "limit 应为 1 到 1000 之间的整数")
+		}
+		limit = n
+	}
+	return f, limit, nil
+}
+
+// auditPage is GET /console/audit (admins).
+func (s *Server) auditPage(c *gin.Context) {
+	if !userOf(c).Can(account.ViewAuditLog) {
+		s.fail(c, errForbidden)
+		return
+	}
+	f, limit, err := auditQuery(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	entries, err := s.store.Audit(c.Request.Context(), f, limit)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	page := console.AuditPage{Entries: entries, Filter: console.AuditFilter{County: f.County, Survey: f.Survey, Actor: f.Actor}}
+	if len(entries) == limit {
+		q := url.Values{"before": {entries[len(entries)-1].At.Format(time.RFC3339Nano)}}
+		for k, v := range map[string]string{"county": f.County, "survey": f.Survey, "actor": f.Actor} {
+			if v != "" {
+				q.Set(k, v)
+			}
+		}
+		page.Older = "/console/audit?" + q.Encode()
+	}
+	s.render(c, http.StatusOK, "audit", console.Frame{Title: "审计日志", Nav: "audit", Data: page})
+}
+
+// apiAudit is GET /api/v1/audit (admins).
+func (s *Server) apiAudit(c *gin.Context) {
+	if !userOf(c).Can(account.ViewAuditLog) {
+		s.fail(c, errForbidden)
+		return
+	}
+	f, limit, err := auditQuery(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	entries, err := s.store.Audit(c.Request.Context(), f, limit)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"entries": entries})
+}
+
+// apiSurveyAudit is GET /api/v1/surveys/:id/audit: the survey's trail, for
+// everyone who may see the survey.
+func (s *Server) apiSurveyAudit(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.ViewSurvey)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	_, limit, err := auditQuery(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	entries, err := s.store.Audit(c.Request.Context(), store.AuditFilter{Survey: sv.ID}, limit)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"entries": entries})
+}

@@ -1,0 +1,82 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"renke/account"
+	"renke/web/console"
+)
+
+// changeOwnPassword checks the current password (wrong ones count towards the
+// account's login lock), sets the new one, ends every session of the user and
+// starts a fresh one for this client.
+func (s *Server) changeOwnPassword(c *gin.Context, old, new, again string) error {
+	ctx := c.Request.Context()
+	u := userOf(c)
+	failKey := "login:" + u.Name
+	n, left, err := s.kv.Failures(ctx, failKey)
+	if err != nil {
+		return errStoreDown
+	}
+	if n >= MaxLoginFailures {
+		return &consoleError{status: http.StatusTooManyRequests, retry: left, msg: "密码错误次数过多，请稍后再试"}
+	}
+	if err := account.CheckPassword(u, old); err != nil {
+		if _, _, err := s.kv.AddFailure(ctx, failKey, LoginFailureWindow); err != nil {
+			return errStoreDown
+		}
+		return cerr(http.StatusUnprocessableEntity, "当前密码不正确")
+	}
+	if new != again {
+		return cerr(http.StatusUnprocessableEntity, "两次输入的新密码不一致")
+	}
+	if new == old {
+		return cerr(http.StatusUnprocessableEntity, "新密码不能与当前密码相同")
+	}
+	if err := s.updatePassword(c, u.ID, func(x *account.User) error { return x.SetPassword(new, s.now()) }); err != nil {
+		return err
+	}
+	fresh, err := s.store.User(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	return s.startSession(c, fresh)
+}
+
+// accountPage is GET /console/account.
+func (s *Server) accountPage(c *gin.Context) {
+	s.render(c, http.StatusOK, "account", console.Frame{Title: "我的账号", Nav: "account", Flash: flash(c)})
+}
+
+// passwordSubmit is POST /console/account/password.
+func (s *Server) passwordSubmit(c *gin.Context) {
+	if err := s.changeOwnPassword(c, c.PostForm("old"), c.PostForm("new"), c.PostForm("again")); err != nil {
+		e := s.asConsoleError(err)
+		if e.retry > 0 {
+			c.Header("Retry-After", retryAfter(e.retry))
+		}
+		s.render(c, e.status, "account", console.Frame{Title: "我的账号", Nav: "account", Error: e.msg})
+		return
+	}
+	redirect(c, "/console/account?ok=password")
+}
+
+// apiChangePassword is PUT /api/v1/account/password. The session is replaced:
+// the answer carries the new CSRF token (and the response the new cookie).
+func (s *Server) apiChangePassword(c *gin.Context) {
+	var in struct {
+		Old string `json:"old"`
+		New string `json:"new"`
+	}
+	if err := readJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.changeOwnPassword(c, in.Old, in.New, in.New); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, sessionJSON{User: userOf(c), CSRFToken: sessionOf(c).CSRF})
+}

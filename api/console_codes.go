@@ -1,0 +1,275 @@
+package api
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"renke/account"
+	"renke/survey"
+	"renke/web/console"
+)
+
+// issueInput is what issuing codes takes (form fields and JSON alike).
+type issueInput struct {
+	Kind       string `json:"kind"`
+	Group      string `json:"group"`
+	Band       string `json:"band"`
+	School     string `json:"school"`
+	SchoolName string `json:"school_name"`
+	Township   string `json:"township"`
+	Urbanicity string `json:"urbanicity"`
+	Quota      int    `json:"quota"`
+	Count      int    `json:"count"`
+}
+
+// maxSharedQuota bounds one shared code's quota.
+const maxSharedQuota = 100000
+
+// spec checks the input with Chinese messages and makes the domain's spec.
+func (in issueInput) spec() (survey.IssueSpec, error) {
+	var errs []error
+	sp := survey.IssueSpec{Kind: survey.CodeKind(in.Kind), Group: survey.Group(in.Group), Band: survey.Band(in.Band),
+		School: survey.School{Code: strings.TrimSpace(in.School), Name: strings.TrimSpace(in.SchoolName),
+			Township: strings.TrimSpace(in.Township), Urbanicity: survey.Urbanicity(in.Urbanicity)},
+		Quota: in.Quota, Count: in.Count}
+	if !sp.Group.Valid() {
+		errs = append(errs, errors.New("请选择调查对象"))
+	} else {
+		if sp.Group.ViaSchool() && sp.School.Code == "" {
+			errs = append(errs, fmt.Errorf("%s通过学校调查，必须填写学校代码", sp.Group.Label()))
+		}
+		if sp.Group.ViaSchool() && sp.School.Urbanicity == "" {
+			errs = append(errs, errors.New("请选择学校的城乡类型（城区、镇区或乡村），它决定抽样层"))
+		}
+		if sp.Band != "" && !containsBand(survey.BandsFor(sp.Group), sp.Band) {
+			errs = append(errs, fmt.Errorf("%s没有学段“%s”", sp.Group.Label(), in.Band))
+		}
+	}
+	if sp.School.Urbanicity != "" && !sp.School.Urbanicity.Valid() {
+		errs = append(errs, fmt.Errorf("城乡类型“%s”应为城区、镇区或乡村", in.Urbanicity))
+	}
+	switch sp.Kind {
+	case survey.SharedCode:
+		if sp.Quota < 1 || sp.Quota > maxSharedQuota {
+			errs = append(errs, fmt.Errorf("共享码的配额应为 1 到 %d", maxSharedQuota))
+		}
+		sp.Count = 0
+	case survey.OneTimeCode:
+		if sp.Count < 1 || sp.Count > survey.MaxBatch {
+			errs = append(errs, fmt.Errorf("一次性码的数量应为 1 到 %d", survey.MaxBatch))
+		}
+		sp.Quota = 0
+	default:
+		errs = append(errs, errors.New("请选择访问码类型：共享码或一次性码"))
+	}
+	return sp, errors.Join(errs...)
+}
+
+func containsBand(bands []survey.Band, b survey.Band) bool {
+	for _, x := range bands {
+		if x == b {
+			return true
+		}
+	}
+	return false
+}
+
+// issueCodes issues the codes in asks for, for a draft or open survey, and audits the batch.
+func (s *Server) issueCodes(c *gin.Context, sv *survey.Survey, in issueInput) ([]survey.Code, error) {
+	if sv.Status != survey.Draft && sv.Status != survey.Open {
+		return nil, cerr(http.StatusConflict, "调查已结束，不能再发放访问码")
+	}
+	sp, err := in.spec()
+	if err != nil {
+		return nil, invalid(err)
+	}
+	codes, err := sp.Issue(sv.ID, s.now())
+	if err != nil {
+		return nil, invalid(err)
+	}
+	if err := s.store.InsertCodes(c.Request.Context(), codes); err != nil {
+		return nil, err
+	}
+	// The tokens are bearer secrets: the log keeps the batch, not the codes.
+	after := map[string]any{"batch": codes[0].Batch, "kind": sp.Kind, "group": sp.Group, "band": sp.Band,
+		"school": sp.School.Code, "school_name": sp.School.Name, "urbanicity": sp.School.Urbanicity,
+		"quota": sp.Quota, "count": len(codes)}
+	return codes, s.audited(c, account.ActCodesIssue, auditScope{County: sv.County, Survey: sv.ID, Target: codes[0].Batch}, nil, after)
+}
+
+// codeRow is a code as the API lists it.
+type codeRow struct {
+	survey.Code
+	URL  string `json:"url"`
+	Used int64  `json:"used"`
+}
+
+func (s *Server) codeRows(c *gin.Context, sv *survey.Survey, batch string) ([]codeRow, error) {
+	codes, err := s.store.Codes(c.Request.Context(), sv.ID)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := s.store.CountsByCode(c.Request.Context(), sv.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]codeRow, 0, len(codes))
+	for _, k := range codes {
+		if batch == "" || k.Batch == batch {
+			out = append(out, codeRow{Code: k, URL: k.URL(s.cfg.PublicURL), Used: counts[k.Code]})
+		}
+	}
+	return out, nil
+}
+
+func choices[T ~string](values []T, label func(T) string) []console.Option {
+	out := make([]console.Option, len(values))
+	for i, v := range values {
+		out[i] = console.Option{Value: string(v), Label: label(v)}
+	}
+	return out
+}
+
+// renderCodes shows the codes page with the form as typed.
+func (s *Server) renderCodes(c *gin.Context, status int, sv *survey.Survey, in issueInput, issued int, msg string) {
+	rows, err := s.codeRows(c, sv, "")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	page := console.CodesPage{Survey: sv, Issued: issued,
+		Form:   console.IssueForm{Kind: in.Kind, Group: in.Group, Band: in.Band, School: in.School, SchoolName: in.SchoolName, Township: in.Township, Urbanicity: in.Urbanicity, Quota: in.Quota, Count: in.Count},
+		Groups: choices(survey.Groups, survey.Group.Label), Bands: choices(survey.Bands, survey.Band.Label),
+		Urbanicities: choices(survey.Urbanicities, func(u survey.Urbanicity) string { return string(u) })}
+	batches := map[string]int{}
+	for _, r := range rows {
+		if r.Kind == survey.SharedCode {
+			page.Shared = append(page.Shared, console.CodeRow{Code: r.Code, URL: r.URL, Used: r.Used})
+			continue
+		}
+		i, ok := batches[r.Batch]
+		if !ok {
+			i = len(page.Batches)
+			batches[r.Batch] = i
+			page.Batches = append(page.Batches, console.BatchRow{Batch: r.Batch, Group: r.Group, School: r.SchoolName, Created: r.Created})
+			if page.Batches[i].School == "" {
+				page.Batches[i].School = r.School
+			}
+		}
+		page.Batches[i].Count++
+		page.Batches[i].Used += r.Used
+	}
+	f := console.Frame{Title: "发放二维码", Nav: "counties", Error: msg, Data: page,
+		Crumbs: append(countyCrumbs(sv.County), console.Crumb{Label: sv.Title, URL: "/console/surveys/" + sv.ID})}
+	if issued > 0 {
+		f.Flash = fmt.Sprintf("已发放 %d 个访问码。", issued)
+	}
+	s.render(c, status, "codes", f)
+}
+
+// codesPage is GET /console/surveys/:id/codes.
+func (s *Server) codesPage(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.ManageCodes)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	issued, _ := strconv.Atoi(c.Query("issued"))
+	s.renderCodes(c, http.StatusOK, sv, issueInput{Kind: string(survey.SharedCode), Group: string(survey.Parent)}, issued, "")
+}
+
+// codesSubmit is POST /console/surveys/:id/codes.
+func (s *Server) codesSubmit(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.ManageCodes)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	quota, _ := strconv.Atoi(strings.TrimSpace(c.PostForm("quota")))
+	count, _ := strconv.Atoi(strings.TrimSpace(c.PostForm("count")))
+	in := issueInput{Kind: c.PostForm("kind"), Group: c.PostForm("group"), Band: c.PostForm("band"), School: c.PostForm("school"),
+		SchoolName: c.PostForm("school_name"), Township: c.PostForm("township"), Urbanicity: c.PostForm("urbanicity"), Quota: quota, Count: count}
+	codes, err := s.issueCodes(c, sv, in)
+	if err != nil {
+		if e := s.asConsoleError(err); e.status < 500 && codes == nil {
+			s.renderCodes(c, e.status, sv, in, 0, e.msg)
+			return
+		}
+		s.fail(c, err)
+		return
+	}
+	redirect(c, fmt.Sprintf("/console/surveys/%s/codes?issued=%d", sv.ID, len(codes)))
+}
+
+// codesCSV is GET /console/surveys/:id/codes.csv[?batch=]: the codes with
+// their URLs, for printing until the QR sheets exist (UTF-8 with BOM for Excel).
+func (s *Server) codesCSV(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.ManageCodes)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	rows, err := s.codeRows(c, sv, c.Query("batch"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	buf.WriteString("\ufeff")
+	w := csv.NewWriter(&buf)
+	w.Write([]string{"code", "url", "kind", "group", "group_label", "school", "school_name", "township", "urbanicity", "band", "quota", "used", "batch", "created"})
+	for _, r := range rows {
+		w.Write([]string{r.Code.Code, r.URL, string(r.Kind), string(r.Group), r.Group.Label(), r.School, r.SchoolName, r.Township,
+			string(r.Urbanicity), string(r.Band), strconv.Itoa(r.Quota), strconv.FormatInt(r.Used, 10), r.Batch, console.When(r.Created)})
+	}
+	w.Flush()
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="codes-%s.csv"`, sv.ID))
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// apiCodes is GET /api/v1/surveys/:id/codes.
+func (s *Server) apiCodes(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.ManageCodes)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	rows, err := s.codeRows(c, sv, c.Query("batch"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"codes": rows})
+}
+
+// apiIssueCodes is POST /api/v1/surveys/:id/codes.
+func (s *Server) apiIssueCodes(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.ManageCodes)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in issueInput
+	if err := readJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	codes, err := s.issueCodes(c, sv, in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	rows := make([]codeRow, len(codes))
+	for i, k := range codes {
+		rows[i] = codeRow{Code: k, URL: k.URL(s.cfg.PublicURL)}
+	}
+	c.JSON(http.StatusCreated, gin.H{"batch": codes[0].Batch, "codes": rows})
+}

@@ -1,0 +1,169 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/gin-gonic/gin"
+
+	"renke/account"
+	"renke/survey"
+	"renke/web/console"
+)
+
+// flashes are the success messages a redirect may ask for with ?ok=.
+var flashes = map[string]string{
+	"county":   "区县已登记。",
+	"assigned": "已分配区县。",
+	"created":  "调查已创建（草稿）。",
+	"opened":   "调查已开放，现在可以作答。",
+	"closed":   "调查已结束，不再接收答卷。",
+	"weights":  "群体权重已保存。",
+	"scheme":   "计分方案已保存。",
+	"user":     "用户已保存。",
+	"password": "密码已修改，其他设备上的登录已失效。",
+}
+
+func flash(c *gin.Context) string { return flashes[c.Query("ok")] }
+
+// visibleCounties lists the registered counties the user sees.
+func (s *Server) visibleCounties(c *gin.Context) ([]account.County, error) {
+	u := userOf(c)
+	var names []string
+	if u.Role != account.Admin {
+		names = u.Counties
+		if names == nil {
+			names = []string{}
+		}
+	}
+	return s.store.Counties(c.Request.Context(), names)
+}
+
+// countiesPage is GET /console: the county list.
+func (s *Server) countiesPage(c *gin.Context) {
+	ctx := c.Request.Context()
+	u := userOf(c)
+	counties, err := s.visibleCounties(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	names := make([]string, len(counties))
+	for i, k := range counties {
+		names[i] = k.Name
+	}
+	var filter []string
+	if u.Role != account.Admin {
+		filter = names
+	}
+	surveys, err := s.store.Surveys(ctx, filter)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	page := console.CountiesPage{}
+	if u.Can(account.ManageUsers) {
+		if page.Users, err = s.store.Users(ctx); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	for _, k := range counties {
+		row := console.CountyRow{County: k}
+		for _, sv := range surveys {
+			if sv.County == k.Name {
+				row.Surveys++
+				if sv.Status == survey.Open {
+					row.Open++
+				}
+			}
+		}
+		for _, us := range page.Users {
+			if slices.Contains(us.Counties, k.Name) {
+				row.Users = append(row.Users, us)
+			}
+		}
+		page.Counties = append(page.Counties, row)
+	}
+	if u.Can(account.ManageCounties) {
+		for _, sv := range surveys {
+			if !slices.Contains(names, sv.County) && !slices.Contains(page.Unregistered, sv.County) {
+				page.Unregistered = append(page.Unregistered, sv.County)
+			}
+		}
+	}
+	s.render(c, http.StatusOK, "counties", console.Frame{Title: "区县列表", Nav: "counties", Flash: flash(c), Data: page})
+}
+
+// createCounty registers a county (admins).
+func (s *Server) createCounty(c *gin.Context, name, code string) (*account.County, error) {
+	if err := requirePerm(c, account.ManageCounties); err != nil {
+		return nil, err
+	}
+	k, err := account.NewCounty(name, code, s.now())
+	if err != nil {
+		return nil, invalid(err)
+	}
+	if err := s.store.CreateCounty(c.Request.Context(), k); err != nil {
+		return nil, err
+	}
+	return k, s.audited(c, account.ActCountyCreate, auditScope{County: k.Name, Target: k.Code}, nil, k)
+}
+
+// countyCreateSubmit is POST /console/counties.
+func (s *Server) countyCreateSubmit(c *gin.Context) {
+	if _, err := s.createCounty(c, c.PostForm("name"), c.PostForm("code")); err != nil {
+		s.fail(c, err)
+		return
+	}
+	redirect(c, "/console?ok=county")
+}
+
+// countyAssignSubmit is POST /console/counties/:county/assign: adds the county to a user.
+func (s *Server) countyAssignSubmit(c *gin.Context) {
+	k, err := s.countyFor(c, account.ManageUsers)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	err = s.updateUser(c, c.PostForm("user"), func(u *account.User) error {
+		return u.Assign(u.Role, append(slices.Clone(u.Counties), k.Name), s.now())
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	redirect(c, "/console?ok=assigned")
+}
+
+// apiCounties is GET /api/v1/counties.
+func (s *Server) apiCounties(c *gin.Context) {
+	counties, err := s.visibleCounties(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"counties": counties})
+}
+
+// apiCreateCounty is POST /api/v1/counties.
+func (s *Server) apiCreateCounty(c *gin.Context) {
+	if err := requirePerm(c, account.ManageCounties); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in struct {
+		Name string `json:"name"`
+		Code string `json:"code"`
+	}
+	if err := readJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	k, err := s.createCounty(c, in.Name, in.Code)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, k)
+}

@@ -1,0 +1,174 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"renke/survey"
+	"renke/web/console"
+)
+
+// Console security settings.
+const (
+	// SessionTTL is how long a console session lives after its last use.
+	SessionTTL = 12 * time.Hour
+	// MaxLoginFailures is how many wrong passwords an account takes in
+	// LoginFailureWindow before every login to it is refused with 429.
+	MaxLoginFailures = 5
+	// LoginFailureWindow is the window of MaxLoginFailures, from the first failure.
+	LoginFailureWindow = 15 * time.Minute
+	// LoginAttemptsPerAddr is how many logins one client address may try per minute.
+	LoginAttemptsPerAddr = 20
+)
+
+// consoleState is the console's part of the server. (Kept beside Server in a
+// package-level map until Server has a field for it.)
+type consoleState struct {
+	pages *console.Pages
+}
+
+// consoleStates maps each *Server to its console state.
+var consoleStates sync.Map
+
+// cs returns the server's console state, created by consoleRoutes.
+func (s *Server) cs() *consoleState {
+	v, ok := consoleStates.Load(s)
+	if !ok {
+		panic("api: console state used before consoleRoutes ran")
+	}
+	return v.(*consoleState)
+}
+
+// consoleError is a refusal with its HTTP status and a message for people.
+type consoleError struct {
+	status int
+	msg    string
+	retry  time.Duration // Retry-After, for 429
+}
+
+func (e *consoleError) Error() string { return fmt.Sprintf("%d: %s", e.status, e.msg) }
+
+func cerr(status int, msg string) *consoleError { return &consoleError{status: status, msg: msg} }
+
+// Refusals the console uses in many places.
+var (
+	errLoginNeeded   = cerr(http.StatusUnauthorized, "请先登录")
+	errForbidden     = cerr(http.StatusForbidden, "你的角色无权进行此操作")
+	errBadCSRF       = cerr(http.StatusForbidden, "页面已过期或请求来源无法确认，请刷新页面后重试")
+	errSurveyMissing = cerr(http.StatusNotFound, "调查不存在，或你无权查看")
+	errCountyMissing = cerr(http.StatusNotFound, "区县不存在，或你无权查看")
+	errUserMissing   = cerr(http.StatusNotFound, "用户不存在")
+	errStoreDown     = cerr(http.StatusServiceUnavailable, "数据库或缓存暂时不可用，请稍后重试")
+)
+
+// invalid is a 422 carrying a validation message.
+func invalid(err error) *consoleError {
+	return cerr(http.StatusUnprocessableEntity, err.Error())
+}
+
+// asConsoleError maps any error to a refusal: typed store errors to their
+// status, anything unknown to a logged 500.
+func (s *Server) asConsoleError(err error) *consoleError {
+	var ce *consoleError
+	switch {
+	case errors.As(err, &ce):
+		return ce
+	case errors.Is(err, survey.ErrUnavailable):
+		return errStoreDown
+	case errors.Is(err, survey.ErrNotFound):
+		return cerr(http.StatusNotFound, "未找到，或已被他人修改，请刷新后重试")
+	case errors.Is(err, survey.ErrDuplicate):
+		return cerr(http.StatusConflict, "已存在同名或同代码的记录")
+	}
+	s.log.Error("console request failed", "err", err)
+	return cerr(http.StatusInternalServerError, "服务器内部错误，请稍后重试")
+}
+
+// isAPI tells a JSON API request from a page request.
+func isAPI(c *gin.Context) bool { return strings.HasPrefix(c.Request.URL.Path, "/api/") }
+
+// fail answers with err: JSON for the API, an error page for the console.
+func (s *Server) fail(c *gin.Context, err error) {
+	e := s.asConsoleError(err)
+	if e.retry > 0 {
+		c.Header("Retry-After", retryAfter(e.retry))
+	}
+	if isAPI(c) {
+		c.AbortWithStatusJSON(e.status, gin.H{"error": e.msg})
+		return
+	}
+	s.render(c, e.status, "error", console.Frame{Title: statusTitle(e.status), Data: console.ErrorPage{Status: e.status, Message: e.msg}})
+	c.Abort()
+}
+
+// retryAfter formats a Retry-After value: whole seconds, rounded up, at least 1.
+func retryAfter(d time.Duration) string {
+	return strconv.FormatInt(max(int64((d+time.Second-1)/time.Second), 1), 10)
+}
+
+func statusTitle(status int) string {
+	switch status {
+	case http.StatusForbidden:
+		return "无权访问"
+	case http.StatusNotFound:
+		return "未找到"
+	case http.StatusTooManyRequests:
+		return "请求过于频繁"
+	case http.StatusServiceUnavailable:
+		return "服务暂不可用"
+	case http.StatusUnprocessableEntity, http.StatusBadRequest:
+		return "输入有误"
+	case http.StatusConflict:
+		return "操作冲突"
+	}
+	return "出错了"
+}
+
+// render writes a console page; the frame's user and CSRF token come from the request.
+func (s *Server) render(c *gin.Context, status int, name string, f console.Frame) {
+	f.User = userOf(c)
+	if sess := sessionOf(c); sess != nil {
+		f.CSRF = sess.CSRF
+	}
+	var buf bytes.Buffer
+	if err := s.cs().pages.Render(&buf, name, f); err != nil {
+		s.log.Error("render console page", "page", name, "err", err)
+		c.String(http.StatusInternalServerError, "页面渲染失败")
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// maxJSON bounds a console API request body.
+const maxJSON = 256 << 10
+
+// readJSON decodes a JSON body strictly (unknown fields refused) into v.
+func readJSON(c *gin.Context, v any) error {
+	if mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type")); err != nil || mt != "application/json" {
+		return cerr(http.StatusUnsupportedMediaType, "请求体必须是 JSON（Content-Type: application/json）")
+	}
+	dec := json.NewDecoder(io.LimitReader(c.Request.Body, maxJSON+1))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return cerr(http.StatusBadRequest, "JSON 请求体有误："+err.Error())
+	}
+	if dec.More() {
+		return cerr(http.StatusBadRequest, "JSON 请求体有误：只能有一个 JSON 值")
+	}
+	return nil
+}
+
+// redirect answers a page form with 303 See Other.
+func redirect(c *gin.Context, to string) { c.Redirect(http.StatusSeeOther, to) }

@@ -1,0 +1,242 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"renke/account"
+	"renke/store"
+	"renke/survey"
+	"renke/web/console"
+)
+
+// formSummaries describes a survey's (or the templates') forms in form order.
+func formSummaries(forms map[survey.FormKind]survey.Questionnaire) []console.FormSummary {
+	var out []console.FormSummary
+	for _, k := range survey.FormKinds {
+		q, ok := forms[k]
+		if !ok {
+			continue
+		}
+		var groups []string
+		for _, g := range survey.Groups {
+			if g.Form() == k {
+				groups = append(groups, g.Label())
+			}
+		}
+		out = append(out, console.FormSummary{Kind: k, Label: k.Label(), Title: q.Title, Version: q.Version,
+			Items: len(q.Items), Groups: strings.Join(groups, "、")})
+	}
+	return out
+}
+
+func countyCrumbs(county string) []console.Crumb {
+	return []console.Crumb{{Label: "区县", URL: "/console"}, {Label: county, URL: "/console/counties/" + pathEscape(county)}}
+}
+
+// surveysPage is GET /console/counties/:county: the county's surveys.
+func (s *Server) surveysPage(c *gin.Context) {
+	k, err := s.countyFor(c, account.ViewSurvey)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	list, err := s.store.Surveys(c.Request.Context(), []string{k.Name})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "surveys", console.Frame{Title: k.Name + " · 调查列表", Nav: "counties",
+		Crumbs: countyCrumbs(k.Name)[:1], Data: console.SurveysPage{County: *k, Surveys: list}})
+}
+
+// newSurveyInput is what creating a survey takes.
+type newSurveyInput struct {
+	Title  string    `json:"title"`
+	Opens  time.Time `json:"opens"`
+	Closes time.Time `json:"closes"`
+	Scheme string    `json:"scheme"` // "default" (recognition rate) or "graded" (satisfaction index)
+}
+
+// createSurvey makes a draft survey in county k from the default questionnaires.
+func (s *Server) createSurvey(c *gin.Context, k *account.County, in newSurveyInput) (*survey.Survey, error) {
+	if strings.TrimSpace(in.Title) == "" {
+		in.Title = k.Name + "义务教育优质均衡发展社会认可度调查"
+	}
+	sv, err := survey.NewSurvey(k.Name, in.Title, in.Opens, in.Closes, survey.DefaultForms())
+	if err != nil {
+		return nil, invalid(err)
+	}
+	switch in.Scheme {
+	case "", "default":
+	case "graded":
+		if err := sv.SetScheme(survey.GradedScheme()); err != nil {
+			return nil, invalid(err)
+		}
+	default:
+		return nil, cerr(http.StatusUnprocessableEntity, "计分方案应为 default（认可率）或 graded（满意度指数）")
+	}
+	if err := s.store.CreateSurvey(c.Request.Context(), sv); err != nil {
+		return nil, err
+	}
+	after := map[string]any{"title": sv.Title, "opens": sv.Opens, "closes": sv.Closes, "scheme": sv.Scheme,
+		"group_weights": sv.GroupWeights, "forms": formSummaries(sv.Forms)}
+	return sv, s.audited(c, account.ActSurveyCreate, auditScope{County: sv.County, Survey: sv.ID, Target: sv.Title}, nil, after)
+}
+
+func defaultWindow(now time.Time) (time.Time, time.Time) {
+	opens := now.In(survey.Shanghai).Truncate(time.Hour).Add(time.Hour)
+	return opens, opens.AddDate(0, 0, 30)
+}
+
+// newSurveyPage is GET /console/counties/:county/surveys/new.
+func (s *Server) newSurveyPage(c *gin.Context) {
+	k, err := s.countyFor(c, account.CreateSurvey)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	opens, closes := defaultWindow(s.now())
+	page := console.NewSurveyPage{County: *k, Title: k.Name + "义务教育优质均衡发展社会认可度调查",
+		Opens: opens, Closes: closes, Scheme: "default", Forms: formSummaries(survey.DefaultForms())}
+	s.render(c, http.StatusOK, "survey_new", console.Frame{Title: "新建调查", Nav: "counties", Crumbs: countyCrumbs(k.Name), Data: page})
+}
+
+// surveyCreateSubmit is POST /console/counties/:county/surveys.
+func (s *Server) surveyCreateSubmit(c *gin.Context) {
+	k, err := s.countyFor(c, account.CreateSurvey)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	in := newSurveyInput{Title: c.PostForm("title"), Scheme: c.PostForm("scheme")}
+	page := console.NewSurveyPage{County: *k, Title: in.Title, Scheme: in.Scheme, Forms: formSummaries(survey.DefaultForms())}
+	var perr error
+	if in.Opens, perr = console.ParseInputTime(c.PostForm("opens")); perr == nil {
+		in.Closes, perr = console.ParseInputTime(c.PostForm("closes"))
+	}
+	page.Opens, page.Closes = in.Opens, in.Closes
+	var sv *survey.Survey
+	if perr != nil {
+		err = invalid(perr)
+	} else {
+		sv, err = s.createSurvey(c, k, in)
+	}
+	if err != nil {
+		e := s.asConsoleError(err)
+		if sv == nil && e.status < 500 {
+			s.render(c, e.status, "survey_new", console.Frame{Title: "新建调查", Nav: "counties", Crumbs: countyCrumbs(k.Name), Error: e.msg, Data: page})
+			return
+		}
+		s.fail(c, e)
+		return
+	}
+	redirect(c, "/console/surveys/"+sv.ID+"?ok=created")
+}
+
+// surveyView gathers what the survey page shows.
+func (s *Server) surveyView(c *gin.Context, sv *survey.Survey) (console.SurveyPage, error) {
+	ctx := c.Request.Context()
+	u := userOf(c)
+	page := console.SurveyPage{Survey: sv, Forms: formSummaries(sv.Forms),
+		Editable: sv.Status == survey.Draft && u.Can(account.EditSurvey),
+		CanOpen:  sv.Status == survey.Draft && u.Can(account.RunSurvey),
+		CanClose: sv.Status == survey.Open && u.Can(account.RunSurvey)}
+	for _, g := range survey.Groups {
+		page.Weights = append(page.Weights, console.WeightRow{Group: g, Label: g.Label(), Value: sv.GroupWeights[g]})
+	}
+	for _, code := range survey.OptionCodes {
+		row := console.SchemeRow{Code: code, Label: survey.DefaultOptionLabels[code]}
+		if v, ok := sv.Scheme[code]; ok {
+			row.Score = formatFloat(v)
+		}
+		page.Scheme = append(page.Scheme, row)
+	}
+	n, _, err := s.store.Head(ctx, sv.ID)
+	if err != nil {
+		return page, err
+	}
+	page.Responses = n
+	page.Audit, err = s.store.Audit(ctx, store.AuditFilter{Survey: sv.ID}, 50)
+	return page, err
+}
+
+// surveyPage is GET /console/surveys/:id.
+func (s *Server) surveyPage(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.ViewSurvey)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.renderSurvey(c, http.StatusOK, sv, "")
+}
+
+func (s *Server) renderSurvey(c *gin.Context, status int, sv *survey.Survey, msg string) {
+	page, err := s.surveyView(c, sv)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, status, "survey", console.Frame{Title: sv.Title, Nav: "counties", Crumbs: countyCrumbs(sv.County),
+		Flash: flash(c), Error: msg, Data: page})
+}
+
+// apiCountySurveys is GET /api/v1/counties/:county/surveys.
+func (s *Server) apiCountySurveys(c *gin.Context) {
+	k, err := s.countyFor(c, account.ViewSurvey)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	list, err := s.store.Surveys(c.Request.Context(), []string{k.Name})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	type row struct {
+		ID     string        `json:"id"`
+		County string        `json:"county"`
+		Title  string        `json:"title"`
+		Status survey.Status `json:"status"`
+		Opens  time.Time     `json:"opens"`
+		Closes time.Time     `json:"closes"`
+	}
+	rows := make([]row, 0, len(list))
+	for _, sv := range list {
+		rows = append(rows, row{sv.ID, sv.County, sv.Title, sv.Status, sv.Opens, sv.Closes})
+	}
+	c.JSON(http.StatusOK, gin.H{"surveys": rows})
+}
+
+// apiCreateSurvey is POST /api/v1/counties/:county/surveys.
+func (s *Server) apiCreateSurvey(c *gin.Context) {
+	k, err := s.countyFor(c, account.CreateSurvey)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in newSurveyInput
+	if err := readJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	sv, err := s.createSurvey(c, k, in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, sv)
+}
+
+// apiSurvey is GET /api/v1/surveys/:id.
+func (s *Server) apiSurvey(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.ViewSurvey)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, sv)
+}

@@ -1,0 +1,306 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+
+	"github.com/gin-gonic/gin"
+
+	"renke/account"
+	"renke/survey"
+	"renke/web/console"
+)
+
+// checkCounties refuses county names that are not registered.
+func (s *Server) checkCounties(c *gin.Context, names []string) error {
+	if len(names) == 0 {
+		return nil
+	}
+	found, err := s.store.Counties(c.Request.Context(), names)
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		if !slices.ContainsFunc(found, func(k account.County) bool { return k.Name == n }) {
+			return cerr(http.StatusUnprocessableEntity, fmt.Sprintf("区县“%s”尚未登记", n))
+		}
+	}
+	return nil
+}
+
+// createUser makes a user; with no password given it generates one and returns it.
+func (s *Server) createUser(c *gin.Context, name string, role account.Role, counties []string, password string) (*account.User, string, error) {
+	if err := requirePerm(c, account.ManageUsers); err != nil {
+		return nil, "", err
+	}
+	generated := ""
+	if password == "" {
+		password = account.GeneratePassword()
+		generated = password
+	}
+	if role == account.Admin {
+		counties = nil
+	}
+	u, err := account.NewUser(name, role, counties, password, s.now())
+	if err != nil {
+		return nil, "", invalid(err)
+	}
+	if err := s.checkCounties(c, u.Counties); err != nil {
+		return nil, "", err
+	}
+	if err := s.store.CreateUser(c.Request.Context(), u); err != nil {
+		if errors.Is(err, survey.ErrDuplicate) {
+			return nil, "", cerr(http.StatusConflict, fmt.Sprintf("用户名“%s”已被使用", u.Name))
+		}
+		return nil, "", err
+	}
+	return u, generated, s.audited(c, account.ActUserCreate, auditScope{Target: u.Name}, nil, u)
+}
+
+// updateUser changes the user with id through change, conditionally on the
+// copy read, and audits before → after. Disabling a user ends their sessions.
+func (s *Server) updateUser(c *gin.Context, id string, change func(*account.User) error) error {
+	if err := requirePerm(c, account.ManageUsers); err != nil {
+		return err
+	}
+	ctx := c.Request.Context()
+	u, err := s.store.User(ctx, id)
+	if errors.Is(err, survey.ErrNotFound) {
+		return errUserMissing
+	}
+	if err != nil {
+		return err
+	}
+	prev := *u
+	prev.Counties = slices.Clone(u.Counties)
+	if err := change(u); err != nil {
+		return invalid(err)
+	}
+	if u.ID == userOf(c).ID && (u.Role != prev.Role || u.Disabled) {
+		return cerr(http.StatusUnprocessableEntity, "不能停用自己或修改自己的角色，请让另一位管理员操作")
+	}
+	if u.Role == account.Admin {
+		u.Counties = []string{}
+	}
+	if err := s.checkCounties(c, u.Counties); err != nil {
+		return err
+	}
+	u.Updated = survey.TruncateTime(s.now())
+	if err := s.store.UpdateUser(ctx, u, prev); err != nil {
+		return err
+	}
+	if u.Disabled && !prev.Disabled {
+		if _, err := s.kv.EndUserSessions(ctx, u.ID); err != nil {
+			return err
+		}
+	}
+	return s.audited(c, account.ActUserUpdate, auditScope{Target: u.Name}, prev, u)
+}
+
+// resetPassword gives a user a generated password and ends their sessions.
+func (s *Server) resetPassword(c *gin.Context, id string) (*account.User, string, error) {
+	if err := requirePerm(c, account.ManageUsers); err != nil {
+		return nil, "", err
+	}
+	pw := account.GeneratePassword()
+	var name string
+	err := s.updatePassword(c, id, func(u *account.User) error { name = u.Name; return u.SetPassword(pw, s.now()) })
+	if err != nil {
+		return nil, "", err
+	}
+	return &account.User{ID: id, Name: name}, pw, nil
+}
+
+// updatePassword sets a password through set, ends every session of the
+// user and audits it (the log never holds a password or a hash).
+func (s *Server) updatePassword(c *gin.Context, id string, set func(*account.User) error) error {
+	ctx := c.Request.Context()
+	u, err := s.store.User(ctx, id)
+	if errors.Is(err, survey.ErrNotFound) {
+		return errUserMissing
+	}
+	if err != nil {
+		return err
+	}
+	prev := *u
+	if err := set(u); err != nil {
+		return invalid(err)
+	}
+	if err := s.store.UpdateUser(ctx, u, prev); err != nil {
+		return err
+	}
+	if _, err := s.kv.EndUserSessions(ctx, u.ID); err != nil {
+		return err
+	}
+	note := "管理员重置"
+	if u.ID == userOf(c).ID {
+		note = "本人修改"
+	}
+	return s.audited(c, account.ActUserPassword, auditScope{Target: u.Name, Note: note}, nil, nil)
+}
+
+// renderUsers shows the users page, with a new password shown once when given.
+func (s *Server) renderUsers(c *gin.Context, status int, msg, pwFor, pw string) {
+	ctx := c.Request.Context()
+	users, err := s.store.Users(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	counties, err := s.store.Counties(ctx, nil)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, status, "users", console.Frame{Title: "用户", Nav: "users", Flash: flash(c), Error: msg,
+		Data: console.UsersPage{Users: users, Counties: counties, Roles: account.Roles, NewPassword: pw, NewPasswordFor: pwFor}})
+}
+
+// usersPage is GET /console/users.
+func (s *Server) usersPage(c *gin.Context) {
+	if err := requirePerm(c, account.ManageUsers); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.renderUsers(c, http.StatusOK, "", "", "")
+}
+
+// pageResult answers a users-page form: the page again with the error, or a redirect.
+func (s *Server) usersResult(c *gin.Context, err error) {
+	if err == nil {
+		redirect(c, "/console/users?ok=user")
+		return
+	}
+	if e := s.asConsoleError(err); e.status < 500 && e.status != http.StatusForbidden {
+		s.renderUsers(c, e.status, e.msg, "", "")
+		return
+	}
+	s.fail(c, err)
+}
+
+// userCreateSubmit is POST /console/users.
+func (s *Server) userCreateSubmit(c *gin.Context) {
+	u, pw, err := s.createUser(c, c.PostForm("name"), account.Role(c.PostForm("role")), c.PostFormArray("county"), c.PostForm("password"))
+	if err != nil || pw == "" {
+		s.usersResult(c, err)
+		return
+	}
+	s.renderUsers(c, http.StatusCreated, "", u.Name, pw)
+}
+
+// userUpdateSubmit is POST /console/users/:id.
+func (s *Server) userUpdateSubmit(c *gin.Context) {
+	s.usersResult(c, s.updateUser(c, c.Param("id"), func(u *account.User) error {
+		u.Disabled = c.PostForm("disabled") == "1"
+		return u.Assign(account.Role(c.PostForm("role")), c.PostFormArray("county"), s.now())
+	}))
+}
+
+// userResetSubmit is POST /console/users/:id/password.
+func (s *Server) userResetSubmit(c *gin.Context) {
+	if err := requirePerm(c, account.ManageUsers); err != nil {
+		s.fail(c, err)
+		return
+	}
+	u, pw, err := s.resetPassword(c, c.Param("id"))
+	if err != nil {
+		s.usersResult(c, err)
+		return
+	}
+	s.renderUsers(c, http.StatusOK, "", u.Name, pw)
+}
+
+// apiUsers is GET /api/v1/users.
+func (s *Server) apiUsers(c *gin.Context) {
+	if err := requirePerm(c, account.ManageUsers); err != nil {
+		s.fail(c, err)
+		return
+	}
+	users, err := s.store.Users(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"users": users})
+}
+
+// apiCreateUser is POST /api/v1/users.
+func (s *Server) apiCreateUser(c *gin.Context) {
+	if err := requirePerm(c, account.ManageUsers); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in struct {
+		Name     string       `json:"name"`
+		Role     account.Role `json:"role"`
+		Counties []string     `json:"counties"`
+		Password string       `json:"password"`
+	}
+	if err := readJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	u, pw, err := s.createUser(c, in.Name, in.Role, in.Counties, in.Password)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := gin.H{"user": u}
+	if pw != "" {
+		out["password"] = pw
+	}
+	c.JSON(http.StatusCreated, out)
+}
+
+// apiUpdateUser is PATCH /api/v1/users/:id: role, counties, disabled (each optional).
+func (s *Server) apiUpdateUser(c *gin.Context) {
+	if err := requirePerm(c, account.ManageUsers); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in struct {
+		Role     *account.Role `json:"role"`
+		Counties *[]string     `json:"counties"`
+		Disabled *bool         `json:"disabled"`
+	}
+	if err := readJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var out *account.User
+	err := s.updateUser(c, c.Param("id"), func(u *account.User) error {
+		role, counties := u.Role, u.Counties
+		if in.Role != nil {
+			role = *in.Role
+		}
+		if in.Counties != nil {
+			counties = *in.Counties
+		}
+		if in.Disabled != nil {
+			u.Disabled = *in.Disabled
+		}
+		out = u
+		return u.Assign(role, counties, s.now())
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// apiResetPassword is POST /api/v1/users/:id/password: a generated password, shown once.
+func (s *Server) apiResetPassword(c *gin.Context) {
+	if err := requirePerm(c, account.ManageUsers); err != nil {
+		s.fail(c, err)
+		return
+	}
+	_, pw, err := s.resetPassword(c, c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"password": pw})
+}

@@ -1,0 +1,141 @@
+// Package reporting assembles a survey's recognition report from stored data:
+// it reads the raw responses once, checks the hash chain, applies the quality
+// rules and the evaluators' overrides, and runs the estimator.
+package reporting
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"renke/config"
+	"renke/report"
+	"renke/sampling"
+	"renke/store"
+	"renke/survey"
+)
+
+// Data is everything a report was computed from, for renderers and exports.
+type Data struct {
+	Survey    *survey.Survey
+	Frame     *sampling.Frame // nil when the survey has no frame
+	Plan      *sampling.Plan  // nil when no plan was drawn
+	Responses []survey.Response
+	Quality   *report.Quality
+	Overrides []report.Override
+	// ChainError is the first record of the chain that does not verify, if any.
+	ChainError error
+	Generated  time.Time
+	Version    string
+}
+
+// Build computes the report of a survey from the store.
+func Build(ctx context.Context, st *store.Store, surveyID string) (*report.Report, *Data, error) {
+	sv, err := st.Survey(ctx, surveyID)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := &Data{Survey: sv, Generated: time.Now().UTC(), Version: config.Version}
+	if d.Frame, err = st.Frame(ctx, surveyID); err != nil && !errors.Is(err, survey.ErrNotFound) {
+		return nil, nil, err
+	}
+	if d.Plan, err = st.Plan(ctx, surveyID); err != nil && !errors.Is(err, survey.ErrNotFound) {
+		return nil, nil, err
+	}
+	v := survey.NewVerifier()
+	err = st.EachResponse(ctx, surveyID, func(r *survey.Response) error {
+		if d.ChainError == nil {
+			if verr := v.Next(r); verr != nil {
+				d.ChainError = verr
+			}
+		}
+		d.Responses = append(d.Responses, *r)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if d.Quality, err = report.CheckQuality(d.Responses, report.DefaultQualityConfig()); err != nil {
+		return nil, nil, err
+	}
+	if d.Overrides, err = st.Overrides(ctx, surveyID); err != nil {
+		return nil, nil, err
+	}
+	if err := d.Quality.Apply(d.Overrides); err != nil {
+		return nil, nil, err
+	}
+	rep, err := Estimate(d)
+	if err != nil {
+		return nil, nil, err
+	}
+	seq, head := v.Head()
+	rep.SurveyID, rep.County, rep.Title = sv.ID, sv.County, sv.Title
+	rep.ChainHead, rep.ChainLength = head, seq
+	return rep, d, nil
+}
+
+// Estimate runs the estimator over the data's responses.
+func Estimate(d *Data) (*report.Report, error) {
+	est, err := report.NewEstimator(report.Config{Frame: CellPopulations(d.Frame), GroupWeights: d.Survey.GroupWeights,
+		Forms: d.Survey.Forms, Bar: report.DefaultBar})
+	if err != nil {
+		return nil, fmt.Errorf("estimator: %w", err)
+	}
+	for i := range d.Responses {
+		r := &d.Responses[i]
+		u := report.FromResponse(r, d.Survey.Forms[r.Form], d.Survey.Scheme)
+		if dec, ok := d.Quality.Decision(r.ID); ok {
+			u.Excluded = dec.Excluded
+		}
+		if err := est.Add(u); err != nil {
+			return nil, fmt.Errorf("estimator: response %s: %w", r.ID, err)
+		}
+	}
+	rep, err := est.Report()
+	if err != nil {
+		return nil, fmt.Errorf("estimate: %w", err)
+	}
+	qs := d.Quality.Summary()
+	rep.Quality = &qs
+	return rep, nil
+}
+
+// CellPopulations are the frame counts N_c of every weighting cell the frame
+// counts (METHOD.md §4); nil without a frame, so every weight is 1.
+func CellPopulations(f *sampling.Frame) map[string]float64 {
+	if f == nil {
+		return nil
+	}
+	out := map[string]float64{}
+	for _, g := range survey.Groups {
+		urbs := append([]survey.Urbanicity{""}, survey.Urbanicities...)
+		bands := []survey.Band{""}
+		if g.HasBand() {
+			bands = survey.BandsFor(g)
+		}
+		for _, u := range urbs {
+			for _, b := range bands {
+				if n, ok := f.Population(g, u, b); ok && (u != "" || !g.HasBand()) {
+					out[report.CellKey(g, u, b)] = float64(n)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// ItemIDs lists every item id of the survey's forms, in form order.
+func ItemIDs(sv *survey.Survey) []string {
+	var ids []string
+	seen := map[string]bool{}
+	for _, k := range survey.FormKinds {
+		for _, it := range sv.Forms[k].Items {
+			if !seen[it.ID] {
+				seen[it.ID] = true
+				ids = append(ids, it.ID)
+			}
+		}
+	}
+	return ids
+}

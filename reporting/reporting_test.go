@@ -1,0 +1,111 @@
+package reporting_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"renke/internal/testenv"
+	"renke/report"
+	"renke/reporting"
+	"renke/store"
+	"renke/survey"
+)
+
+// seed stores an open survey with responses from schools and county lists.
+func seed(t *testing.T, st *store.Store, n int) *survey.Survey {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Now()
+	sv, err := survey.NewSurvey("报告县", "报告县社会认可度调查", now.Add(-48*time.Hour), now.Add(48*time.Hour), survey.DefaultForms())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateSurvey(ctx, sv); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 11))
+	groups := []survey.Group{survey.Student, survey.Parent, survey.Teacher, survey.Principal, survey.Public}
+	for i := 0; i < n; i++ {
+		g := groups[rng.IntN(len(groups))]
+		u := survey.Urbanicities[rng.IntN(3)]
+		r := &survey.Response{ID: fmt.Sprintf("r%04d", i), SurveyID: sv.ID, Code: fmt.Sprintf("code-%d", i),
+			CodeKind: survey.OneTimeCode, Group: g, Urbanicity: u, DeviceID: fmt.Sprint("d", i),
+			AddrHash: fmt.Sprint("a", i%50), UAFamily: "wechat", Answers: map[string]string{},
+			StartedAt: now.Add(-time.Duration(300+rng.IntN(600)) * time.Second).Add(-time.Duration(i) * time.Minute),
+			SubmittedAt: now.Add(-time.Duration(i) * time.Minute)}
+		if g.ViaSchool() {
+			r.School = fmt.Sprintf("S%02d", rng.IntN(12))
+			r.Township = fmt.Sprintf("T%d", rng.IntN(4))
+		}
+		if bands := survey.BandsFor(g); len(bands) > 0 {
+			r.Band = bands[rng.IntN(len(bands))]
+		}
+		q := sv.Forms[g.Form()]
+		r.Form, r.FormVersion = q.Kind, q.Version
+		for _, it := range q.Items {
+			r.Answers[it.ID] = survey.OptionCodes[min(rng.IntN(7), 4)]
+		}
+		if err := st.AppendResponse(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return sv
+}
+
+func TestBuildAndReplicationAgree(t *testing.T) {
+	st := testenv.Store(t)
+	sv := seed(t, st, 300)
+	rep, d, err := reporting.Build(context.Background(), st, sv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq, head, _ := st.Head(context.Background(), sv.ID)
+	if rep.ChainLength != seq || rep.ChainHead != head || d.ChainError != nil {
+		t.Fatalf("report chain %d %s (%v), store head %d %s", rep.ChainLength, rep.ChainHead, d.ChainError, seq, head)
+	}
+	if rep.Counts.Responses != 300 || rep.Overall.N != rep.Counts.Valid {
+		t.Fatalf("counts %+v, overall n %d", rep.Counts, rep.Overall.N)
+	}
+	// The replication file reruns to the same numbers.
+	var buf bytes.Buffer
+	if err := reporting.WriteReplication(&buf, rep, d); err != nil {
+		t.Fatal(err)
+	}
+	rr, err := report.NewReplicationReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	est, err := report.NewEstimator(report.Config{PrecomputedWeights: true, GroupWeights: sv.GroupWeights, Bar: report.DefaultBar})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	for {
+		row, err := rr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows++
+		if err := est.Add(row.Unit()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum, err := est.Summary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows != 300 || math.Abs(sum.Overall.Rate-rep.Overall.Rate) > 1e-12 || math.Abs(sum.Overall.SE-rep.Overall.SE) > 1e-12 {
+		t.Fatalf("replication: %d rows, rate %.15f se %.15f; report rate %.15f se %.15f",
+			rows, sum.Overall.Rate, sum.Overall.SE, rep.Overall.Rate, rep.Overall.SE)
+	}
+}
