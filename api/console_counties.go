@@ -22,6 +22,7 @@ var flashes = map[string]string{
 	"scheme":   "计分方案已保存。",
 	"user":     "用户已保存。",
 	"password": "密码已修改，其他设备上的登录已失效。",
+	"override": "裁定已记录。",
 }
 
 func flash(c *gin.Context) string { return flashes[c.Query("ok")] }

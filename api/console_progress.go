@@ -88,6 +88,12 @@ func (s *Server) progress(c *gin.Context, sv *survey.Survey) (console.Progress, 
 		}
 		return bandIndex(a.Band) < bandIndex(b.Band)
 	})
+	q, err := s.quality(c, sv)
+	if err != nil {
+		return p, err
+	}
+	qs := q.Summary()
+	p.Flagged, p.Excluded = qs.Flagged, qs.Excluded
 	hours, err := s.store.ResponsesPerHour(ctx, sv.ID, time.Time{}, survey.Shanghai)
 	if err != nil {
 		return p, err

@@ -21,8 +21,8 @@ import (
 // closed one, one whose window has ended and a draft.
 type hostileFixture struct {
 	*fixture
-	pool    []string // fresh teacher one-time codes of the open survey: {otc} in a target takes one
-	used    []string // the codes taken, in order
+	pool    []string    // fresh teacher one-time codes of the open survey: {otc} in a target takes one
+	used    []string    // the codes taken, in order
 	other   survey.Code // a teacher one-time code of the other survey
 	closed  survey.Code
 	ended   survey.Code

@@ -240,10 +240,17 @@ func TestForgedDeviceCookiesAreIgnored(t *testing.T) {
 				t.Fatalf("Set-Cookie %q: want a fresh device id in place of %q", r.device, fc.value)
 			}
 			// Stored under the fresh id, not the forged one.
+			found := false
 			for _, resp := range f.responses() {
-				if resp.DeviceID == forgedID {
-					t.Fatalf("response %s stored under the forged device id %q", resp.ID, forgedID)
+				if resp.ID == r.out["id"] {
+					found = true
+					if resp.DeviceID != newID {
+						t.Fatalf("response %s stored under device %q, want the fresh %q", resp.ID, resp.DeviceID, newID)
+					}
 				}
+			}
+			if !found {
+				t.Fatalf("accepted response %v not in the store", r.out["id"])
 			}
 		})
 	}

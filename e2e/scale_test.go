@@ -112,6 +112,7 @@ func TestThreeReplicasShareEveryRule(t *testing.T) {
 	staff, social := answersBody(forms[survey.StaffForm], ""), answersBody(forms[survey.SocialForm], "")
 	client := &http.Client{Timeout: 30 * time.Second}
 	ctx := context.Background()
+	_ = ctx
 
 	var mu sync.Mutex
 	status := map[string]map[int]int{"onetime": {}, "shared": {}, "limited": {}}
@@ -131,7 +132,7 @@ func TestThreeReplicasShareEveryRule(t *testing.T) {
 			wg.Add(1)
 			go func(code string, rep *proc, addr string) {
 				defer wg.Done()
-				s, _, err := submit(ctx, client, rep.base, code, staff, addr)
+				s, err := submitRetrying(client, rep.base, code, staff, addr)
 				record("onetime", s, err)
 			}(code, rep, fmt.Sprintf("192.0.2.%d", i*3+j))
 		}
@@ -141,7 +142,7 @@ func TestThreeReplicasShareEveryRule(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			s, _, err := submit(ctx, client, replicas[i%3].base, shared, social, fmt.Sprintf("203.0.113.%d", i))
+			s, err := submitRetrying(client, replicas[i%3].base, shared, social, fmt.Sprintf("203.0.113.%d", i))
 			record("shared", s, err)
 		}(i)
 	}
@@ -179,3 +180,19 @@ func TestThreeReplicasShareEveryRule(t *testing.T) {
 }
 
 func defaultSocial() survey.Questionnaire { return survey.DefaultForms()[survey.SocialForm] }
+
+// submitRetrying submits as the respondent page does: the same Idempotency-Key
+// again after a 503 or a network error, for up to a minute. A retry of a
+// stored submission counts as its 201.
+func submitRetrying(client *http.Client, base, code string, body []byte, fwd string) (int, error) {
+	key := idemKey()
+	var s int
+	var err error
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(300 * time.Millisecond) {
+		s, err = submitKeyed(client, base, code, body, fwd, key)
+		if err == nil && s != http.StatusServiceUnavailable {
+			return s, nil
+		}
+	}
+	return s, err
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -30,6 +31,10 @@ func quotaKey(code string) string { return "renke:quota:" + code }
 // survey.ErrQuotaFull when none is left and ErrNotLoaded when the counter
 // must first be loaded from the store with LoadQuota.
 func (c *Client) TakeQuota(ctx context.Context, code string, quota int) error {
+	// Not cut short by the caller's deadline: a place taken whose answer was
+	// lost would stay taken. Redis's own timeouts still bound the call.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
+	defer cancel()
 	n, err := takeScript.Run(ctx, c.rdb, []string{quotaKey(code)}, quota).Int()
 	if err != nil {
 		return fmt.Errorf("%w: quota: %v", survey.ErrUnavailable, err)
@@ -54,6 +59,8 @@ func (c *Client) LoadQuota(ctx context.Context, code string, stored int64) error
 
 // ReleaseQuota gives back a place taken for a response that was not stored.
 func (c *Client) ReleaseQuota(ctx context.Context, code string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
+	defer cancel()
 	if err := c.rdb.Decr(ctx, quotaKey(code)).Err(); err != nil {
 		return fmt.Errorf("%w: release quota: %v", survey.ErrUnavailable, err)
 	}

@@ -162,7 +162,14 @@ func (d *design) estimate(sp spec) (est Estimate, gt groupTotals, ok bool) {
 }
 
 // variance is the Taylor-linearised, with-replacement variance of METHOD.md §4:
-// Σ_h m_h/(m_h−1) Σ_p (Z_p − Z̄_h)², a lonely stratum contributing Z_p².
+// Σ_h m_h/(m_h−1) Σ_p (Z_p − Z̄_h)², m_h counting every PSU of stratum h
+// (those without a member of the domain have Z_p = 0, as in svyby).
+//
+// A stratum with one PSU contributes Z_p², which is what R's
+// survey.lonely.psu = "adjust" does: survey 4.1 leaves the lonely PSU's total
+// uncentred, and later versions centre it at the grand mean of all PSU
+// totals — which is 0 here, because the linearised values z_i of a ratio sum
+// to zero over the sample — so both agree with this formula.
 func (d *design) variance(sp spec, gt *groupTotals) float64 {
 	e := d.e
 	touchH := func(h int32) {

@@ -2,11 +2,12 @@ package sheets
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
-	"image/color"
 	"image/png"
 	"io"
+	"runtime"
 	"sync"
 
 	"github.com/signintech/gopdf"
@@ -27,31 +28,30 @@ var (
 	fontErr  error
 )
 
-// substitute maps characters the font lacks to ones it has.
-func substitute(r rune) rune {
-	switch r {
-	case '–', '—', '‒', '−':
-		return '-'
-	}
-	return '?'
-}
+// substitute maps characters neither font has to a visible question mark.
+func substitute(r rune) rune { return '?' }
 
-// font parses the embedded CJK font once; every document reuses it.
+// font parses the embedded fonts once; every document reuses them.
 func font() (*gopdf.FontContainer, error) {
 	fontOnce.Do(func() {
 		fontBox = &gopdf.FontContainer{}
-		fontErr = fontBox.AddTTFFontDataWithOption(fonts.CJKName, fonts.CJK, gopdf.TtfOption{OnGlyphNotFoundSubstitute: substitute})
+		opt := gopdf.TtfOption{OnGlyphNotFoundSubstitute: substitute}
+		fontErr = fontBox.AddTTFFontDataWithOption(fonts.CJKName, fonts.CJK, opt)
+		if fontErr == nil {
+			fontErr = fontBox.AddTTFFontDataWithOption(fonts.LatinName, fonts.Latin, opt)
+		}
 	})
 	if fontErr != nil {
-		return nil, fmt.Errorf("sheets: load CJK font: %w", fontErr)
+		return nil, fmt.Errorf("sheets: load fonts: %w", fontErr)
 	}
 	return fontBox, nil
 }
 
-// doc is an A4 PDF in millimetres with the CJK font.
+// doc is an A4 PDF in millimetres with the CJK and Latin fonts.
 type doc struct {
-	pdf  *gopdf.GoPdf
-	size float64
+	pdf    *gopdf.GoPdf
+	family string
+	size   float64
 }
 
 func newDoc(title string) (*doc, error) {
@@ -62,47 +62,90 @@ func newDoc(title string) (*doc, error) {
 	pdf := &gopdf.GoPdf{}
 	pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4, Unit: gopdf.UnitMM})
 	pdf.SetInfo(gopdf.PdfInfo{Title: title, Creator: "renke"})
-	if err := pdf.AddTTFFontFromFontContainer(fonts.CJKName, fc); err != nil {
-		return nil, fmt.Errorf("sheets: add font: %w", err)
+	for _, f := range []string{fonts.CJKName, fonts.LatinName} {
+		if err := pdf.AddTTFFontFromFontContainer(f, fc); err != nil {
+			return nil, fmt.Errorf("sheets: add font %s: %w", f, err)
+		}
 	}
-	d := &doc{pdf: pdf}
-	return d, d.setSize(12)
+	return &doc{pdf: pdf}, nil
 }
 
-func (d *doc) setSize(pt float64) error {
-	if pt == d.size {
+func (d *doc) setFont(family string, pt float64) error {
+	if family == d.family && pt == d.size {
 		return nil
 	}
-	d.size = pt
-	if err := d.pdf.SetFont(fonts.CJKName, "", pt); err != nil {
+	d.family, d.size = family, pt
+	if err := d.pdf.SetFont(family, "", pt); err != nil {
 		return fmt.Errorf("sheets: set font: %w", err)
 	}
 	return nil
 }
 
-// text sets s on one line in the box (x, y, w) at size pt, centred when
-// centre, shrinking the size until it fits the width.
+// run is a stretch of text set in one font.
+type run struct {
+	family string
+	text   string
+	width  float64
+}
+
+// runs splits s into Latin and CJK runs.
+func runs(s string) []run {
+	var out []run
+	for _, r := range s {
+		f := fonts.CJKName
+		if fonts.IsLatin(r) {
+			f = fonts.LatinName
+		}
+		if n := len(out); n > 0 && out[n-1].family == f {
+			out[n-1].text += string(r)
+			continue
+		}
+		out = append(out, run{family: f, text: string(r)})
+	}
+	return out
+}
+
+// measure sets each run's width at size pt and returns the total.
+func (d *doc) measure(rs []run, pt float64) (float64, error) {
+	total := 0.0
+	for i := range rs {
+		if err := d.setFont(rs[i].family, pt); err != nil {
+			return 0, err
+		}
+		w, err := d.pdf.MeasureTextWidth(rs[i].text)
+		if err != nil {
+			return 0, fmt.Errorf("sheets: measure %q: %w", rs[i].text, err)
+		}
+		rs[i].width = w
+		total += w
+	}
+	return total, nil
+}
+
+// text sets s on one line whose top is y, in the box from x of width w, at
+// size pt, centred when centre; the size shrinks until the line fits.
 func (d *doc) text(x, y, w, pt float64, centre bool, s string) error {
-	for ; pt > 4; pt -= 0.5 {
-		if err := d.setSize(pt); err != nil {
+	rs := runs(s)
+	total, err := d.measure(rs, pt)
+	for ; err == nil && total > w && pt > 4; pt -= 0.5 {
+		total, err = d.measure(rs, pt-0.5)
+	}
+	if err != nil {
+		return err
+	}
+	if centre {
+		x += (w - total) / 2
+	}
+	baseline := y + pt*25.4/72*0.88
+	for _, r := range rs {
+		if err := d.setFont(r.family, pt); err != nil {
 			return err
 		}
-		width, err := d.pdf.MeasureTextWidth(s)
-		if err != nil {
-			return fmt.Errorf("sheets: measure %q: %w", s, err)
+		d.pdf.SetXY(x, baseline)
+		if err := d.pdf.Text(r.text); err != nil {
+			return fmt.Errorf("sheets: text %q: %w", r.text, err)
 		}
-		if width <= w {
-			break
-		}
-	}
-	d.pdf.SetXY(x, y)
-	align := gopdf.Left | gopdf.Top
-	if centre {
-		align = gopdf.Center | gopdf.Top
-	}
-	h := d.size * 25.4 / 72 * 1.2
-	if err := d.pdf.CellWithOption(&gopdf.Rect{W: w, H: h}, s, gopdf.CellOption{Align: align}); err != nil {
-		return fmt.Errorf("sheets: text %q: %w", s, err)
+		x += r.width
 	}
 	return nil
 }
@@ -113,6 +156,11 @@ func (d *doc) qr(content string, x, y, side float64, scale int) error {
 	if err != nil {
 		return err
 	}
+	return d.image(b, x, y, side)
+}
+
+// image places a PNG as a side × side square at (x, y).
+func (d *doc) image(b []byte, x, y, side float64) error {
 	h, err := gopdf.ImageHolderByBytes(b)
 	if err != nil {
 		return fmt.Errorf("sheets: QR image: %w", err)
@@ -138,7 +186,47 @@ func qrPNG(content string, scale int) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sheets: QR code for %q: %w", content, err)
 	}
-	bm := q.Bitmap()
+	return bitmapPNG(q.Bitmap(), scale)
+}
+
+// encoderPool lets PNG encoders reuse their compressor state.
+type encoderPool struct{ p sync.Pool }
+
+func (e *encoderPool) Get() *png.EncoderBuffer {
+	if b, ok := e.p.Get().(*png.EncoderBuffer); ok {
+		return b
+	}
+	return nil
+}
+
+func (e *encoderPool) Put(b *png.EncoderBuffer) { e.p.Put(b) }
+
+// pngEncoder encodes QR PNGs fast; it is safe for concurrent use.
+var pngEncoder = &png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: &encoderPool{}}
+
+// qrImages renders the QR PNGs of contents on all CPUs, in order.
+func qrImages(contents []string, scale int) ([][]byte, error) {
+	out := make([][]byte, len(contents))
+	errs := make([]error, len(contents))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				out[i], errs[i] = qrPNG(contents[i], scale)
+			}
+		})
+	}
+	for i := range contents {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+// bitmapPNG draws a QR bitmap, scale pixels per module.
+func bitmapPNG(bm [][]bool, scale int) ([]byte, error) {
 	n := len(bm)
 	img := image.NewGray(image.Rect(0, 0, n*scale, n*scale))
 	for i := range img.Pix {
@@ -152,13 +240,13 @@ func qrPNG(content string, scale int) ([]byte, error) {
 			for dy := range scale {
 				off := img.PixOffset(x*scale, y*scale+dy)
 				for dx := range scale {
-					img.Pix[off+dx] = color.Black.Y
+					img.Pix[off+dx] = 0
 				}
 			}
 		}
 	}
 	var buf bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img); err != nil {
+	if err := pngEncoder.Encode(&buf, img); err != nil {
 		return nil, fmt.Errorf("sheets: encode QR PNG: %w", err)
 	}
 	return buf.Bytes(), nil
@@ -171,6 +259,6 @@ func PNG(content string, size int) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sheets: QR code: %w", err)
 	}
-	scale := max(1, size/len(q.Bitmap()))
-	return qrPNG(content, scale)
+	bm := q.Bitmap()
+	return bitmapPNG(bm, max(1, size/len(bm)))
 }

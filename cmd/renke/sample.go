@@ -33,7 +33,7 @@ func runSample(ctx context.Context, args []string) error {
 	fs.IntVar(&opt.Floor, "floor", 0, "smallest total sample, e.g. 600 (0 = none)")
 	fs.IntVar(&opt.TakePerSchool, "take", sampling.DefaultTakePerSchool, "target students+parents+teachers per drawn school")
 	fs.Float64Var(&opt.AssumedRate, "assumed-rate", sampling.DefaultAssumedRate, "true recognition rate assumed for the expected precision")
-	fs.Float64Var(&opt.ICC, "icc", sampling.DefaultICC, "assumed intra-school correlation (negative = none)")
+	fs.Float64Var(&opt.ICC, "icc", sampling.DefaultICC, "assumed intra-school correlation for the expected precision (0 = default 0.05, negative = none)")
 	format := fs.String("format", "json", "json or xlsx")
 	out := fs.String("out", "-", "output file (- = standard output, json only)")
 	if err := fs.Parse(args); err != nil {

@@ -102,6 +102,8 @@ var funcs = template.FuncMap{
 	"when":       When,
 	"inputTime":  InputTime,
 	"percent":    Percent,
+	"num":        Number,
+	"rate":       Rate,
 	"can":        func(u *account.User, p string) bool { return u != nil && u.Can(account.Permission(p)) },
 	"contains":   func(list []string, s string) bool { return contains(list, s) },
 	"pathEscape": PathEscape,

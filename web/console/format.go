@@ -3,6 +3,7 @@ package console
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"time"
 
 	"renke/survey"
@@ -41,6 +42,12 @@ func Percent(part, whole int64) string {
 	}
 	return fmt.Sprintf("%.1f%%", 100*float64(part)/float64(whole))
 }
+
+// Number formats a float for reading: at most four significant digits.
+func Number(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
+
+// Rate formats a proportion as a percentage with two decimals.
+func Rate(v float64) string { return fmt.Sprintf("%.2f%%", 100*v) }
 
 // PathEscape escapes a path segment (county names are Chinese).
 func PathEscape(s string) string { return url.PathEscape(s) }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"renke/account"
+	"renke/report"
 	"renke/survey"
 )
 
@@ -153,6 +154,9 @@ type Progress struct {
 	Quotas    []QuotaRow `json:"quotas"`
 	Hours     []HourRow  `json:"hours"`
 	MaxHour   int64      `json:"-"`
+	// Flagged and Excluded count responses by the quality rules (with overrides).
+	Flagged  int `json:"flagged"`
+	Excluded int `json:"excluded"`
 	Updated   time.Time  `json:"updated"`
 }
 
@@ -191,4 +195,15 @@ type AuditPage struct {
 type ErrorPage struct {
 	Status  int
 	Message string
+}
+
+// ReportPage is report.html: the estimate, data quality, overrides and downloads.
+type ReportPage struct {
+	Survey      *survey.Survey
+	Report      *report.Report         // nil when no report could be computed
+	NoReport    string                 // why not
+	Quality     *report.QualitySummary // the quality rules' tally (with overrides)
+	Overrides   []report.Override
+	ChainError  string
+	CanOverride bool
 }

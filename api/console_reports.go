@@ -1,0 +1,270 @@
+package api
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"renke/account"
+	"renke/report"
+	"renke/report/render"
+	"renke/reporting"
+	"renke/sheets"
+	"renke/survey"
+	"renke/web/console"
+)
+
+// quality runs the quality rules over a survey's responses with the
+// evaluators' overrides applied.
+func (s *Server) quality(c *gin.Context, sv *survey.Survey) (*report.Quality, error) {
+	ctx := c.Request.Context()
+	var rs []survey.Response
+	if err := s.store.EachResponse(ctx, sv.ID, func(r *survey.Response) error { rs = append(rs, *r); return nil }); err != nil {
+		return nil, err
+	}
+	q, err := report.CheckQuality(rs, report.DefaultQualityConfig())
+	if err != nil {
+		return nil, err
+	}
+	overrides, err := s.store.Overrides(ctx, sv.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := q.Apply(overrides); err != nil {
+		return nil, err
+	}
+	return q, nil
+}
+
+// reportPage is GET /console/surveys/:id/report: the estimate, the quality
+// section, the overrides and the downloads.
+func (s *Server) reportPage(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.ViewReports)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.renderReport(c, http.StatusOK, sv, "", flash(c))
+}
+
+func (s *Server) renderReport(c *gin.Context, status int, sv *survey.Survey, msg, flashMsg string) {
+	page := console.ReportPage{Survey: sv, CanOverride: userOf(c).Can(account.OverrideExclusion)}
+	rep, d, err := reporting.Build(c.Request.Context(), s.store, sv.ID)
+	if err != nil {
+		if e := s.asConsoleError(err); e.status == http.StatusServiceUnavailable {
+			s.fail(c, e)
+			return
+		}
+		page.NoReport = err.Error()
+		q, qerr := s.quality(c, sv)
+		if qerr != nil {
+			s.fail(c, qerr)
+			return
+		}
+		qs := q.Summary()
+		page.Quality = &qs
+	} else {
+		page.Report, page.Quality = rep, rep.Quality
+		if d.ChainError != nil {
+			page.ChainError = d.ChainError.Error()
+		}
+	}
+	if page.Overrides, err = s.store.Overrides(c.Request.Context(), sv.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, status, "report", console.Frame{Title: sv.Title + " · 报告", Nav: "counties", Error: msg, Flash: flashMsg, Data: page,
+		Crumbs: append(countyCrumbs(sv.County), console.Crumb{Label: sv.Title, URL: "/console/surveys/" + sv.ID})})
+}
+
+// reportHTML is GET /console/surveys/:id/report.html: the self-contained report file.
+func (s *Server) reportHTML(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.ViewReports)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	in := &render.Input{Survey: sv}
+	rep, d, err := reporting.Build(c.Request.Context(), s.store, sv.ID)
+	if err != nil {
+		if e := s.asConsoleError(err); e.status == http.StatusServiceUnavailable {
+			s.fail(c, e)
+			return
+		}
+		in.NoData = err.Error()
+	} else {
+		in = &render.Input{Report: rep, Survey: d.Survey, Frame: d.Frame, Plan: d.Plan, Responses: d.Responses,
+			Quality: d.Quality, ChainError: d.ChainError, Generated: d.Generated, Version: d.Version}
+	}
+	var buf bytes.Buffer
+	if err := render.HTML(&buf, in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	// The file carries its own inline CSS and SVG and no script.
+	c.Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="report-%s.html"`, sv.ID))
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// exportCSV is GET /console/surveys/:id/export.csv: the replication file.
+func (s *Server) exportCSV(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.ViewReports)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	rep, d, err := reporting.Build(c.Request.Context(), s.store, sv.ID)
+	if err != nil {
+		if e := s.asConsoleError(err); e.status == http.StatusServiceUnavailable {
+			s.fail(c, e)
+			return
+		}
+		s.fail(c, cerr(http.StatusConflict, "暂不能导出："+err.Error()))
+		return
+	}
+	var buf bytes.Buffer
+	if err := reporting.WriteReplication(&buf, rep, d); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="export-%s.csv"`, sv.ID))
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// addOverride records an evaluator's decision on one response of the survey, audited.
+func (s *Server) addOverride(c *gin.Context, sv *survey.Survey, responseID string, exclude bool, reason string) error {
+	q, err := s.quality(c, sv)
+	if err != nil {
+		return err
+	}
+	responseID = strings.TrimSpace(responseID)
+	before, ok := q.Decision(responseID)
+	if !ok {
+		return cerr(http.StatusUnprocessableEntity, fmt.Sprintf("本调查没有编号为“%s”的应答", responseID))
+	}
+	o := report.Override{ResponseID: responseID, Exclude: exclude, Reason: strings.TrimSpace(reason), By: userOf(c).Name, At: survey.TruncateTime(s.now())}
+	if err := o.Validate(); err != nil {
+		return invalid(err)
+	}
+	if err := s.store.AddOverride(c.Request.Context(), sv.ID, o); err != nil {
+		return err
+	}
+	return s.audited(c, account.ActExclusion, auditScope{County: sv.County, Survey: sv.ID, Target: responseID, Note: o.Reason},
+		map[string]any{"excluded": before.Excluded, "flags": before.Flags}, map[string]any{"excluded": exclude, "reason": o.Reason})
+}
+
+// overrideSubmit is POST /console/surveys/:id/overrides.
+func (s *Server) overrideSubmit(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.OverrideExclusion)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	exclude := c.PostForm("decision") == "exclude"
+	if d := c.PostForm("decision"); d != "exclude" && d != "include" {
+		s.renderReport(c, http.StatusUnprocessableEntity, sv, "请选择剔除或保留", "")
+		return
+	}
+	if err := s.addOverride(c, sv, c.PostForm("response_id"), exclude, c.PostForm("reason")); err != nil {
+		if e := s.asConsoleError(err); e.status < 500 {
+			s.renderReport(c, e.status, sv, e.msg, "")
+			return
+		}
+		s.fail(c, err)
+		return
+	}
+	redirect(c, "/console/surveys/"+sv.ID+"/report?ok=override")
+}
+
+// sheetsZIP is GET /console/surveys/:id/sheets.zip: every code's printable sheet.
+func (s *Server) sheetsZIP(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.ManageCodes)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	codes, err := s.store.Codes(c.Request.Context(), sv.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if len(codes) == 0 {
+		s.fail(c, cerr(http.StatusConflict, "还没有发放访问码，没有可打印的二维码"))
+		return
+	}
+	var buf bytes.Buffer
+	m := sheets.Meta{Title: sv.Title, Opens: sv.Opens, Closes: sv.Closes, BaseURL: s.cfg.PublicURL, Location: survey.Shanghai}
+	if err := sheets.ZIP(&buf, m, codes); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="qr-%s.zip"`, sv.ID))
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "application/zip", buf.Bytes())
+}
+
+// apiReport is GET /api/v1/surveys/:id/report: the report as JSON.
+func (s *Server) apiReport(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.ViewReports)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	rep, _, err := reporting.Build(c.Request.Context(), s.store, sv.ID)
+	if err != nil {
+		if e := s.asConsoleError(err); e.status == http.StatusServiceUnavailable {
+			s.fail(c, e)
+			return
+		}
+		s.fail(c, cerr(http.StatusConflict, "报告暂不能生成："+err.Error()))
+		return
+	}
+	c.JSON(http.StatusOK, rep)
+}
+
+// apiOverrides is GET /api/v1/surveys/:id/overrides.
+func (s *Server) apiOverrides(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.ViewReports)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	list, err := s.store.Overrides(c.Request.Context(), sv.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if list == nil {
+		list = []report.Override{}
+	}
+	c.JSON(http.StatusOK, gin.H{"overrides": list})
+}
+
+// apiAddOverride is POST /api/v1/surveys/:id/overrides.
+func (s *Server) apiAddOverride(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.OverrideExclusion)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in struct {
+		ResponseID string `json:"response_id"`
+		Exclude    bool   `json:"exclude"`
+		Reason     string `json:"reason"`
+	}
+	if err := readJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.addOverride(c, sv, in.ResponseID, in.Exclude, in.Reason); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"response_id": strings.TrimSpace(in.ResponseID), "exclude": in.Exclude})
+}

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"renke/config"
+	"renke/demo"
+)
+
+func init() {
+	register("demo", "create a synthetic demo county: frame, drawn sample, open survey, codes and simulated responses", runDemo)
+}
+
+func runDemo(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	finish := config.Flags(fs, false)
+	seed := fs.Int64("seed", 1, "seed of the sample draw and the simulated responses: the same seed gives the same data and report")
+	e, err := parseEnv(ctx, fs, finish, args, false)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	start := time.Now()
+	res, err := demo.Run(ctx, e.store, demo.Options{Seed: *seed, Secret: e.cfg.Secret, Users: true})
+	if err != nil {
+		return err
+	}
+	base := e.cfg.PublicURL
+	if res.Present {
+		fmt.Printf("demo already present：%s的演示调查（种子 %d）已存在，未重复生成。\n", demo.CountyName, *seed)
+		fmt.Printf("调查 ID：%s，抽中 %d 所学校，%d 个访问码，名额 %d，已有 %d 份答卷。\n",
+			res.SurveyID, res.Schools, res.Codes, res.Quota, res.Responses)
+	} else {
+		fmt.Printf("演示数据已生成（用时 %.1f 秒）：%s，抽中 %d 所学校，%d 个访问码，名额 %d，模拟答卷 %d 份。\n",
+			time.Since(start).Seconds(), demo.CountyName, res.Schools, res.Codes, res.Quota, res.Responses)
+		fmt.Printf("调查 ID：%s\n", res.SurveyID)
+		printInjected(res.Injected)
+	}
+	fmt.Printf("\n控制台：%s/console（先运行 renke serve）\n", base)
+	for _, l := range res.Logins {
+		pw := "（账号已存在，密码见首次生成时的输出）"
+		if l.Password != "" {
+			pw = "密码 " + l.Password
+		}
+		fmt.Printf("  %-18s %s，%s\n", l.Name, l.Role.Label(), pw)
+	}
+	if res.TryCode != "" {
+		fmt.Printf("\n用手机试答（家长共享码）：%s/s/%s\n", base, res.TryCode)
+		if u, err := url.Parse(base); err == nil && (u.Hostname() == "127.0.0.1" || u.Hostname() == "localhost") {
+			fmt.Println("  手机访问需要本机的局域网地址：用 renke serve --addr 0.0.0.0:8080 --public-url http://<本机IP>:8080 启动。")
+		}
+	}
+	fmt.Printf("\n继续模拟答卷：renke simulate --survey %s --responses 50\n", res.SurveyID)
+	return nil
+}
+
+func printInjected(in demo.Injected) {
+	fmt.Println("供数据质量检查发现的问题：")
+	if in.Burst > 0 {
+		fmt.Printf("  ・%s：同一网络地址几分钟内集中提交 %d 份全部“认可”的家长答卷\n", in.BurstSchool, in.Burst)
+	}
+	if in.Speeders > 0 {
+		fmt.Printf("  ・%d 份答卷用时不到 60 秒\n", in.Speeders)
+	}
+	if in.Repeats > 0 {
+		fmt.Printf("  ・同一部手机填写了 %d 个人大代表的一次性码\n", in.Repeats)
+	}
+	if len(in.LowSchools) > 0 {
+		fmt.Printf("  认可度明显低于 85%% 的学校：%s\n", strings.Join(in.LowSchools, "、"))
+	}
+}

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"renke/account"
+	"renke/config"
+	"renke/store"
+	"renke/survey"
+)
+
+func init() {
+	register("user", "add and list console users", runUser)
+}
+
+func runUser(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return errors.New("usage: renke user add|list ...")
+	}
+	switch args[0] {
+	case "add":
+		return userAdd(ctx, args[1:], os.Stdin, os.Stdout)
+	case "list":
+		return userList(ctx, args[1:], os.Stdout)
+	}
+	return fmt.Errorf("unknown user command %q (want add or list)", args[0])
+}
+
+// readPassword reads the first line of r.
+func readPassword(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(io.LimitReader(r, 4096)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password from standard input: %w", err)
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if pw == "" {
+		return "", errors.New("--password-stdin: standard input holds no password")
+	}
+	return pw, nil
+}
+
+func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	finish := config.Flags(fs, false)
+	name := fs.String("name", "", "login name (required)")
+	role := fs.String("role", "", "admin, coordinator or evaluator (required)")
+	var counties stringList
+	fs.Var(&counties, "county", "county name the user is assigned (repeatable; coordinators and evaluators need one)")
+	code := fs.String("county-code", "", "six-digit code to register the --county with, when it is not registered yet")
+	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input (default: generate and print one)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	r, err := account.ParseRole(*role)
+	if err != nil {
+		return err
+	}
+	password, generated := "", false
+	if *pwStdin {
+		if password, err = readPassword(stdin); err != nil {
+			return err
+		}
+	} else {
+		password, generated = account.GeneratePassword(), true
+	}
+	if r == account.Admin && len(counties) > 0 {
+		return errors.New("an admin sees every county: leave out --county")
+	}
+	u, err := account.NewUser(*name, r, counties, password, time.Now())
+	if err != nil {
+		return err
+	}
+	cfg, err := finish()
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	e, err := openEnv(ctx, cfg, false)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	if err := ensureCounties(ctx, e.store, u.Counties, *code); err != nil {
+		return err
+	}
+	if err := e.store.CreateUser(ctx, u); err != nil {
+		if errors.Is(err, survey.ErrDuplicate) {
+			return fmt.Errorf("用户名“%s”已被使用", u.Name)
+		}
+		return err
+	}
+	entry, err := account.NewEntry(nil, account.ActUserCreate, nil, u, time.Now())
+	if err != nil {
+		return err
+	}
+	entry.Actor, entry.Target, entry.Note = "renke-cli", u.Name, "命令行 renke user add"
+	if err := e.store.AppendAudit(ctx, entry); err != nil {
+		return fmt.Errorf("user %s created, but the audit entry was not written: %w", u.Name, err)
+	}
+	fmt.Fprintf(stdout, "已创建用户 %s（%s）\n", u.Name, u.Role.Label())
+	if generated {
+		fmt.Fprintf(stdout, "初始密码：%s\n（只显示这一次，请登录后在“我的账号”中修改）\n", password)
+	}
+	return nil
+}
+
+// ensureCounties checks the counties are registered, registering a single
+// missing one when its code is given.
+func ensureCounties(ctx context.Context, st *store.Store, names []string, code string) error {
+	if code != "" && len(names) != 1 {
+		return errors.New("--county-code registers one county: give exactly one --county with it")
+	}
+	for _, n := range names {
+		_, err := st.County(ctx, n)
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, survey.ErrNotFound) {
+			return err
+		}
+		if code == "" {
+			return fmt.Errorf("区县“%s”尚未登记：加 --county-code <6 位行政区划代码> 登记它，或先在管理台登记", n)
+		}
+		k, err := account.NewCounty(n, code, time.Now())
+		if err != nil {
+			return err
+		}
+		if err := st.CreateCounty(ctx, k); err != nil {
+			return err
+		}
+		entry, err := account.NewEntry(nil, account.ActCountyCreate, nil, k, time.Now())
+		if err != nil {
+			return err
+		}
+		entry.Actor, entry.County, entry.Target, entry.Note = "renke-cli", k.Name, k.Code, "命令行 renke user add"
+		if err := st.AppendAudit(ctx, entry); err != nil {
+			return fmt.Errorf("county %s registered, but the audit entry was not written: %w", k.Name, err)
+		}
+	}
+	return nil
+}
+
+func userList(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("user list", flag.ContinueOnError)
+	finish := config.Flags(fs, false)
+	format := fs.String("format", "table", "table or json")
+	e, err := parseEnv(ctx, fs, finish, args, false)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	users, err := e.store.Users(ctx)
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(users)
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "用户名\t角色\t区县\t状态\t创建")
+	for _, u := range users {
+		state := "正常"
+		if u.Disabled {
+			state = "已停用"
+		}
+		cs := strings.Join(u.Counties, "、")
+		if u.Role == account.Admin {
+			cs = "全部"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Name, u.Role.Label(), cs, state, u.Created.In(survey.Shanghai).Format("2006-01-02 15:04"))
+	}
+	return tw.Flush()
+}

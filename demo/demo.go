@@ -1,0 +1,305 @@
+package demo
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"renke/account"
+	"renke/sampling"
+	"renke/store"
+	"renke/survey"
+)
+
+// Title is the demo survey's title; it says the data are not real.
+const Title = CountyName + "义务教育优质均衡发展社会认可度调查（演示数据）"
+
+// Actor signs what the demo stores (frames, plans, audit entries).
+const Actor = "renke demo"
+
+// Demo console accounts.
+const (
+	CoordinatorName = "demo-coordinator"
+	EvaluatorName   = "demo-evaluator"
+)
+
+// oneTime lists the groups reached through county-wide name lists: the demo
+// gives each listed person a one-time code instead of a shared code, one code
+// per place of the plan's quota.
+var oneTime = map[survey.Group]bool{survey.Principal: true, survey.Deputy: true, survey.CPPCC: true}
+
+// Options configure Run.
+type Options struct {
+	Seed   int64     // draws the plan and the responses
+	Now    time.Time // the demo's present; zero means time.Now()
+	Secret []byte    // the server's key for address hashes (config.Secret)
+	Users  bool      // create the demo console accounts
+}
+
+// Login is a demo console account. Password is empty when the account
+// existed already (its password was printed when it was made).
+type Login struct {
+	Name     string       `json:"name"`
+	Role     account.Role `json:"role"`
+	Password string       `json:"password,omitempty"`
+}
+
+// Result says what Run made or found.
+type Result struct {
+	SurveyID  string   `json:"survey_id"`
+	Present   bool     `json:"present"` // the demo of this seed was there already: nothing was added
+	Schools   int      `json:"schools"` // drawn schools
+	Codes     int      `json:"codes"`
+	Quota     int      `json:"quota"` // places: shared quotas plus one-time codes
+	Responses int64    `json:"responses"`
+	TryCode   string   `json:"try_code"` // a shared parent code with room left, to try on a phone
+	Logins    []Login  `json:"logins"`
+	Injected  Injected `json:"injected"` // only when the demo was made by this run
+}
+
+// SurveyID is the demo survey's id for a seed: the marker by which a later
+// run finds the demo an earlier run made.
+func SurveyID(seed int64) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("renke demo survey %d", seed)))
+	return "demo" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:8]))[:12]
+}
+
+// Run makes the demo county's survey in st, unless the survey of this seed is
+// there already; either way it makes the county and (with opt.Users) the
+// demo accounts when they are missing.
+func Run(ctx context.Context, st *store.Store, opt Options) (*Result, error) {
+	now := survey.TruncateTime(opt.Now)
+	if opt.Now.IsZero() {
+		now = survey.TruncateTime(time.Now())
+	}
+	res := &Result{SurveyID: SurveyID(opt.Seed)}
+	sv, err := st.Survey(ctx, res.SurveyID)
+	switch {
+	case err == nil && sv.Status == survey.Draft:
+		return nil, fmt.Errorf("演示调查 %s 已存在但上次生成未完成（被中断？）：请换一个数据目录或换一个 --seed", sv.ID)
+	case err == nil:
+		res.Present = true
+		if err := describe(ctx, st, res); err != nil {
+			return nil, err
+		}
+	case errors.Is(err, survey.ErrNotFound):
+		if err := create(ctx, st, opt, now, res); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("look for the demo survey: %w", err)
+	}
+	if err := ensureCounty(ctx, st, now); err != nil {
+		return nil, err
+	}
+	if opt.Users {
+		if res.Logins, err = ensureUsers(ctx, st, now); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// create makes the frame, plan, survey, codes and responses. The survey is
+// stored as a draft first and opened last, so an interrupted run is recognised.
+func create(ctx context.Context, st *store.Store, opt Options, now time.Time, res *Result) error {
+	frame := Frame()
+	if err := frame.Validate(); err != nil {
+		return fmt.Errorf("demo frame: %w", err)
+	}
+	seed := opt.Seed
+	plan, err := sampling.MakePlan(frame, sampling.Options{Seed: &seed})
+	if err != nil {
+		return fmt.Errorf("demo plan: %w", err)
+	}
+	sv, err := survey.NewSurvey(CountyName, Title, now.Add(-10*24*time.Hour), now.Add(20*24*time.Hour), survey.DefaultForms())
+	if err != nil {
+		return fmt.Errorf("demo survey: %w", err)
+	}
+	sv.ID, sv.Seed = res.SurveyID, seed
+	sv.Created = sv.Opens.Add(-2 * 24 * time.Hour)
+	sv.Updated = sv.Created
+	if err := st.CreateSurvey(ctx, sv); err != nil {
+		return err
+	}
+	issued := sv.Opens.Add(-24 * time.Hour)
+	codes, err := Codes(plan, sv.ID, issued)
+	if err != nil {
+		return err
+	}
+	if err := st.InsertCodes(ctx, codes); err != nil {
+		return err
+	}
+	if err := st.SaveFrame(ctx, sv.ID, Actor, frame); err != nil {
+		return err
+	}
+	if err := st.SavePlan(ctx, sv.ID, Actor, plan); err != nil {
+		return err
+	}
+	responses, injected := Generate(sv, plan, codes, seed, now, opt.Secret)
+	used := map[string]int64{}
+	for _, r := range responses {
+		// One at a time, in submission order, so the chain is the same on every run.
+		if err := st.AppendResponse(ctx, r); err != nil {
+			return fmt.Errorf("store demo response %s: %w", r.ID, err)
+		}
+		used[r.Code]++
+	}
+	if err := sv.Transition(survey.Open, sv.Opens); err != nil {
+		return fmt.Errorf("open the demo survey: %w", err)
+	}
+	if err := st.UpdateSurvey(ctx, sv, survey.Draft); err != nil {
+		return err
+	}
+	if err := auditSurvey(ctx, st, sv, len(codes), issued); err != nil {
+		return err
+	}
+	res.Schools, res.Codes, res.Responses, res.Injected = len(plan.Schools), len(codes), int64(len(responses)), injected
+	res.Quota, res.TryCode = places(codes), tryCode(codes, used)
+	return nil
+}
+
+// Codes issues the access codes of a plan, in plan order: shared codes with
+// their quotas for students, parents, teachers and the public, and one
+// one-time code per place for principals, deputies and CPPCC members.
+func Codes(plan *sampling.Plan, surveyID string, at time.Time) ([]survey.Code, error) {
+	var out []survey.Code
+	for _, sp := range plan.CodeSpecs() {
+		if oneTime[sp.Group] {
+			sp.Kind, sp.Count, sp.Quota = survey.OneTimeCode, sp.Quota, 0
+		}
+		cs, err := sp.Issue(surveyID, at)
+		if err != nil {
+			return nil, fmt.Errorf("issue demo codes (%s): %w", sp.Group.Label(), err)
+		}
+		out = append(out, cs...)
+	}
+	return out, nil
+}
+
+// describe fills res from a demo survey that exists already.
+func describe(ctx context.Context, st *store.Store, res *Result) error {
+	codes, err := st.Codes(ctx, res.SurveyID)
+	if err != nil {
+		return err
+	}
+	used, err := st.CountsByCode(ctx, res.SurveyID)
+	if err != nil {
+		return err
+	}
+	if res.Responses, _, err = st.Head(ctx, res.SurveyID); err != nil {
+		return err
+	}
+	if plan, err := st.Plan(ctx, res.SurveyID); err == nil {
+		res.Schools = len(plan.Schools)
+	} else if !errors.Is(err, survey.ErrNotFound) {
+		return err
+	}
+	res.Codes, res.Quota, res.TryCode = len(codes), places(codes), tryCode(codes, used)
+	return nil
+}
+
+// places counts the respondents the codes can take.
+func places(codes []survey.Code) int {
+	n := 0
+	for _, c := range codes {
+		if c.Kind == survey.SharedCode {
+			n += c.Quota
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// tryCode picks the shared parent code with the most room left (the first
+// such in order), so a visitor's answer from a phone is accepted.
+func tryCode(codes []survey.Code, used map[string]int64) string {
+	best, room := "", int64(0)
+	for _, c := range codes {
+		if c.Kind == survey.SharedCode && c.Group == survey.Parent {
+			if r := int64(c.Quota) - used[c.Code]; r > room {
+				best, room = c.Code, r
+			}
+		}
+	}
+	return best
+}
+
+// ensureCounty registers the demo county unless it is registered.
+func ensureCounty(ctx context.Context, st *store.Store, now time.Time) error {
+	_, err := st.County(ctx, CountyName)
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, survey.ErrNotFound) {
+		return err
+	}
+	c, err := account.NewCounty(CountyName, CountyCode, now)
+	if err != nil {
+		return fmt.Errorf("demo county: %w", err)
+	}
+	if err := st.CreateCounty(ctx, c); err != nil && !errors.Is(err, survey.ErrDuplicate) {
+		return err
+	}
+	return audit(ctx, st, account.ActCountyCreate, "", c.Name, c, now)
+}
+
+// ensureUsers makes the demo coordinator and evaluator, each assigned the
+// demo county, with a fresh random password, unless they exist.
+func ensureUsers(ctx context.Context, st *store.Store, now time.Time) ([]Login, error) {
+	var out []Login
+	for _, l := range []Login{{Name: CoordinatorName, Role: account.Coordinator}, {Name: EvaluatorName, Role: account.Evaluator}} {
+		if _, err := st.UserByName(ctx, l.Name); err == nil {
+			out = append(out, l)
+			continue
+		} else if !errors.Is(err, survey.ErrNotFound) {
+			return nil, err
+		}
+		pw := account.GeneratePassword()
+		u, err := account.NewUser(l.Name, l.Role, []string{CountyName}, pw, now)
+		if err != nil {
+			return nil, fmt.Errorf("demo user %s: %w", l.Name, err)
+		}
+		switch err := st.CreateUser(ctx, u); {
+		case errors.Is(err, survey.ErrDuplicate):
+			out = append(out, l) // made meanwhile by another run
+			continue
+		case err != nil:
+			return nil, err
+		}
+		if err := audit(ctx, st, account.ActUserCreate, "", u.Name, map[string]any{"name": u.Name, "role": u.Role, "counties": u.Counties}, now); err != nil {
+			return nil, err
+		}
+		l.Password = pw
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// auditSurvey records the survey's creation, its codes and its opening.
+func auditSurvey(ctx context.Context, st *store.Store, sv *survey.Survey, codes int, issued time.Time) error {
+	after := map[string]any{"id": sv.ID, "county": sv.County, "title": sv.Title, "opens": sv.Opens, "closes": sv.Closes, "seed": sv.Seed}
+	if err := audit(ctx, st, account.ActSurveyCreate, sv.ID, sv.ID, after, sv.Created); err != nil {
+		return err
+	}
+	if err := audit(ctx, st, account.ActCodesIssue, sv.ID, sv.ID, map[string]int{"codes": codes}, issued); err != nil {
+		return err
+	}
+	return audit(ctx, st, account.ActSurveyOpen, sv.ID, sv.ID, map[string]any{"status": sv.Status}, sv.Opens)
+}
+
+// audit appends one entry signed by the demo.
+func audit(ctx context.Context, st *store.Store, act account.Action, surveyID, target string, after any, at time.Time) error {
+	e, err := account.NewEntry(nil, act, nil, after, at)
+	if err != nil {
+		return err
+	}
+	e.Actor, e.County, e.Survey, e.Target = Actor, CountyName, surveyID, target
+	e.Note = "演示数据，由 renke demo 生成"
+	return st.AppendAudit(ctx, e)
+}

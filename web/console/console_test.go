@@ -1,0 +1,164 @@
+package console
+
+import (
+	"bytes"
+	"encoding/json"
+	"io/fs"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"renke/account"
+	"renke/survey"
+)
+
+var (
+	inlineScript = regexp.MustCompile(`(?i)<script(?:\s[^>]*)?>`)
+	styleAttr    = regexp.MustCompile(`(?i)\sstyle\s*=`)
+	handlerAttr  = regexp.MustCompile(`(?i)\son[a-z]+\s*=`)
+	styleElement = regexp.MustCompile(`(?i)<style[\s>]`)
+)
+
+// checkCSPSafe fails on anything a strict CSP (no inline script or style) would block.
+func checkCSPSafe(t *testing.T, name, html string) {
+	t.Helper()
+	for _, tag := range inlineScript.FindAllString(html, -1) {
+		if !strings.Contains(tag, "src=") {
+			t.Errorf("%s: inline script %s", name, tag)
+		}
+	}
+	if styleAttr.MatchString(html) || styleElement.MatchString(html) {
+		t.Errorf("%s: inline style", name)
+	}
+	if m := handlerAttr.FindString(html); m != "" {
+		t.Errorf("%s: inline event handler %q", name, m)
+	}
+}
+
+func sampleFrames() map[string]Frame {
+	now := time.Date(2025, 3, 1, 2, 0, 0, 0, time.UTC)
+	admin := &account.User{ID: "u1", Name: "admin", Role: account.Admin}
+	sv, err := survey.NewSurvey("渝中区", "渝中区调查", now, now.Add(72*time.Hour), survey.DefaultForms())
+	if err != nil {
+		panic(err)
+	}
+	county := account.County{Name: "渝中区", Code: "500103"}
+	entry := account.Entry{ID: "e1", At: now, Actor: "admin", Role: account.Admin, Action: account.ActSurveyOpen,
+		County: "渝中区", Survey: sv.ID, Before: `{"status":"draft"}`, After: `{"status":"open"}`}
+	code := survey.Code{Code: "abc", Kind: survey.SharedCode, Group: survey.Parent, School: "S1", SchoolName: "一小", Quota: 10}
+	return map[string]Frame{
+		"login":      {Title: "登录", Data: LoginPage{Name: "x", Next: "/console", CSRF: "t"}},
+		"error":      {Title: "未找到", User: admin, Data: ErrorPage{Status: 404, Message: "调查不存在"}},
+		"counties":   {Title: "区县", User: admin, CSRF: "c", Data: CountiesPage{Counties: []CountyRow{{County: county, Surveys: 1, Users: []account.User{*admin}}}, Users: []account.User{{ID: "u2", Name: "li", Role: account.Evaluator}}, Unregistered: []string{"江北区"}}},
+		"surveys":    {Title: "调查", User: admin, Data: SurveysPage{County: county, Surveys: []survey.Survey{*sv}}},
+		"survey_new": {Title: "新建", User: admin, CSRF: "c", Data: NewSurveyPage{County: county, Title: "t", Opens: now, Closes: now, Forms: []FormSummary{{Label: "学生卷", Items: 20}}}},
+		"survey": {Title: sv.Title, User: admin, CSRF: "c", Data: SurveyPage{Survey: sv, Editable: true, CanOpen: true,
+			Weights: []WeightRow{{Group: survey.Parent, Label: "家长", Value: 0.5}}, Scheme: []SchemeRow{{Code: "1", Label: "认可", Score: "1"}}, Audit: []account.Entry{entry}}},
+		"codes": {Title: "发放", User: admin, CSRF: "c", Data: CodesPage{Survey: sv, Shared: []CodeRow{{Code: code, URL: "http://x/s/abc", Used: 3}},
+			Batches: []BatchRow{{Batch: "b1", Group: survey.Teacher, Count: 5, Used: 1}}, Groups: []Option{{"parent", "家长"}}, Form: IssueForm{Kind: "shared", Group: "parent"}}},
+		"progress": {Title: "进度", User: admin, Data: ProgressPage{Survey: sv, Progress: Progress{Responses: 3, Quota: 10,
+			Quotas: []QuotaRow{{School: "S1", Group: survey.Parent, GroupLabel: "家长", Quota: 10, Used: 3}}, Hours: []HourRow{{Hour: now, Count: 3}}, MaxHour: 3}}},
+		"users":   {Title: "用户", User: admin, CSRF: "c", Data: UsersPage{Users: []account.User{*admin}, Counties: []account.County{county}, Roles: account.Roles, NewPassword: "pw-shown-once", NewPasswordFor: "li"}},
+		"account": {Title: "账号", User: admin, CSRF: "c"},
+		"audit":   {Title: "审计", User: admin, Data: AuditPage{Entries: []account.Entry{entry}, Older: "/console/audit?before=x"}},
+	}
+}
+
+func TestEveryPageRendersCSPSafe(t *testing.T) {
+	p, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	frames := sampleFrames()
+	for name := range p.byName {
+		if _, ok := frames[name]; !ok {
+			t.Errorf("page %s has no sample in this test", name)
+		}
+	}
+	for name, f := range frames {
+		var buf bytes.Buffer
+		if err := p.Render(&buf, name, f); err != nil {
+			t.Errorf("render %s: %v", name, err)
+			continue
+		}
+		html := buf.String()
+		checkCSPSafe(t, name, html)
+		if !strings.Contains(html, `<meta name="htmx-config" content='{"includeIndicatorStyles":false`) {
+			t.Errorf("%s: htmx must be told not to inject indicator styles", name)
+		}
+		if !strings.Contains(html, "<h1>"+f.Title+"</h1>") {
+			t.Errorf("%s: title missing", name)
+		}
+		if f.CSRF != "" && strings.Contains(html, "<form method=\"post\"") && !strings.Contains(html, `name="csrf" value="`+f.CSRF+`"`) {
+			t.Errorf("%s: a post form without the CSRF field", name)
+		}
+	}
+	var buf bytes.Buffer
+	if err := p.Render(&buf, "nosuch", Frame{}); err == nil {
+		t.Error("an unknown page must be an error")
+	}
+	buf.Reset()
+	if err := p.Fragment(&buf, "progress", "panel", frames["progress"]); err != nil || strings.Contains(buf.String(), "<html") || !strings.Contains(buf.String(), `hx-trigger="every 10s"`) {
+		t.Errorf("progress panel fragment: %v", err)
+	}
+}
+
+func TestRenderEscapes(t *testing.T) {
+	p, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	f := Frame{Title: "x", Error: `<script>alert(1)</script>`, Data: LoginPage{Name: `"><img src=x onerror=alert(1)>`}}
+	if err := p.Render(&buf, "login", f); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "<script>alert") || strings.Contains(buf.String(), "<img src=x") {
+		t.Error("user input must be escaped")
+	}
+}
+
+func TestTemplatesAndAssetsHaveNoInlineCode(t *testing.T) {
+	files, _ := fs.Glob(templateFiles, "templates/*.html")
+	for _, name := range files {
+		b, _ := fs.ReadFile(templateFiles, name)
+		checkCSPSafe(t, name, string(b))
+	}
+	for _, a := range []string{"console.css", "console.js", "htmx.min.js"} {
+		u, err := AssetURL(a)
+		if err != nil || !strings.HasPrefix(u, StaticPrefix+a+"?v=") {
+			t.Errorf("AssetURL(%s) = %q, %v", a, u, err)
+		}
+	}
+	if _, err := AssetURL("missing.js"); err == nil {
+		t.Error("a missing asset must be an error")
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(OpenAPI(), &doc); err != nil || doc["openapi"] == nil {
+		t.Errorf("openapi.json: %v", err)
+	}
+}
+
+func TestFormatting(t *testing.T) {
+	at := time.Date(2025, 3, 1, 16, 30, 0, 0, time.UTC)
+	if got := When(at); got != "2025-03-02 00:30" {
+		t.Errorf("When = %q, want Beijing time", got)
+	}
+	if When(time.Time{}) != "—" || InputTime(time.Time{}) != "" {
+		t.Error("zero times")
+	}
+	back, err := ParseInputTime(InputTime(at))
+	if err != nil || !back.Equal(at) {
+		t.Errorf("round trip %v, %v", back, err)
+	}
+	if _, err := ParseInputTime("yesterday"); err == nil {
+		t.Error("a bad time must be an error")
+	}
+	if Percent(1, 3) != "33.3%" || Percent(1, 0) != "—" {
+		t.Errorf("Percent: %s %s", Percent(1, 3), Percent(1, 0))
+	}
+	if PathEscape("渝中区/x") != "%E6%B8%9D%E4%B8%AD%E5%8C%BA%2Fx" {
+		t.Errorf("PathEscape = %s", PathEscape("渝中区/x"))
+	}
+}
