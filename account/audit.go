@@ -24,6 +24,8 @@ const (
 	ActSurveyClose    Action = "survey.close"
 	ActSurveyWeights  Action = "survey.weights"
 	ActSurveyScheme   Action = "survey.scheme"
+	ActSurveyFrame    Action = "survey.frame" // sampling frame uploaded
+	ActSurveyPlan     Action = "survey.plan"  // sample drawn
 	ActCodesIssue     Action = "codes.issue"
 	ActExclusion      Action = "exclusion.override"
 )
@@ -33,7 +35,7 @@ var actionLabels = map[Action]string{
 	ActUserCreate: "创建用户", ActUserUpdate: "修改用户", ActUserPassword: "修改密码",
 	ActCountyCreate: "登记区县", ActSurveyCreate: "新建调查", ActSurveyOpen: "开放调查",
 	ActSurveyClose: "结束调查", ActSurveyWeights: "修改群体权重", ActSurveyScheme: "修改计分方案",
-	ActCodesIssue: "发放访问码", ActExclusion: "剔除决定更改",
+	ActSurveyFrame: "上传抽样框", ActSurveyPlan: "抽取样本", ActCodesIssue: "发放访问码", ActExclusion: "剔除决定更改",
 }
 
 // Label is the action's Chinese name.

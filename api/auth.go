@@ -141,6 +141,9 @@ func (s *Server) requireAPI() gin.HandlerFunc {
 	}
 }
 
+// maxConsoleBody bounds any state-changing console request (a frame workbook is the largest).
+const maxConsoleBody = maxFrameUpload + 1<<20
+
 // safeMethod reports methods that change nothing.
 func safeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
@@ -159,6 +162,8 @@ func (s *Server) csrf() gin.HandlerFunc {
 			s.fail(c, errLoginNeeded)
 			return
 		}
+		// Bound the body before anything parses it (a form here is parsed for its token).
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxConsoleBody)
 		got := c.GetHeader("X-CSRF-Token")
 		if got == "" && isForm(c) {
 			got = c.PostForm("csrf")

@@ -133,6 +133,17 @@ func (b *browser) exists(sel string) bool {
 	return ok
 }
 
+// fetch downloads path with the page's session and returns "status content-type".
+func (b *browser) fetch(path string) string {
+	b.t.Helper()
+	got, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](
+		fmt.Sprintf("fetch(%q).then(r => r.status + ' ' + r.headers.get('content-type'))", path), chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("fetch %s: %v", path, err)
+	}
+	return got
+}
+
 func (b *browser) text(sel string) string {
 	b.t.Helper()
 	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
@@ -163,37 +174,63 @@ func TestConsoleBrowser(t *testing.T) {
 	b.shot("survey-new")
 	b.do("create", chromedp.Click(chromedp.ID("create-survey")), chromedp.WaitVisible(chromedp.ID("open-survey")))
 	b.shot("survey-draft")
-	b.do("open", chromedp.Click(chromedp.ID("open-survey")), chromedp.WaitVisible(chromedp.ID("close-survey")))
 	loc, err := chromedp.Run(b.ctx, chromedp.Location())
 	if err != nil {
 		t.Fatal(err)
 	}
+	id := strings.TrimPrefix(strings.SplitN(loc, "?", 2)[0], f.ts.URL+"/console/surveys/")
+
+	// Frame, plan, and the plan's shared codes.
+	framePath := filepath.Join(t.TempDir(), "frame.xlsx")
+	if err := os.WriteFile(framePath, frameXLSX(t, testFrame()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.do("upload frame", chromedp.Click(chromedp.ID("sampling-link")), chromedp.WaitVisible(chromedp.ID("frame-form")),
+		chromedp.SetUploadFiles(chromedp.ID("frame-file"), []string{framePath}), chromedp.Click(chromedp.ID("upload-frame")),
+		chromedp.WaitVisible(chromedp.ID("frame-summary")))
+	b.do("draw plan", chromedp.SendKeys(chromedp.ID("seed"), "42"), chromedp.Click(chromedp.ID("draw-plan")),
+		chromedp.WaitVisible(chromedp.ID("plan-schools")))
+	if p, err := f.store.Plan(context.Background(), id); err != nil || p.Seed != 42 {
+		t.Fatalf("plan drawn in the browser: %v", err)
+	}
+	b.shot("sampling")
+	b.do("plan codes", chromedp.Click(chromedp.ID("plan-codes")), chromedp.WaitVisible(chromedp.ID("shared-codes")))
+
+	b.do("open", chromedp.Navigate(f.ts.URL+"/console/surveys/"+id), chromedp.WaitVisible(chromedp.ID("open-survey")),
+		chromedp.Click(chromedp.ID("open-survey")), chromedp.WaitVisible(chromedp.ID("close-survey")))
 	if got := b.text("#status"); got != survey.Open.Label() {
 		t.Errorf("status after opening %q", got)
 	}
-	id := strings.TrimPrefix(strings.SplitN(loc, "?", 2)[0], f.ts.URL+"/console/surveys/")
 	if f.survey(id).Status != survey.Open {
 		t.Fatalf("survey %s not open in the store", id)
 	}
 	b.shot("survey-open")
 	b.do("issue codes", chromedp.Click(chromedp.ID("codes-link")), chromedp.WaitVisible(chromedp.ID("issue-form")),
 		chromedp.SetValue(chromedp.ID("kind"), "shared"), chromedp.SetValue(chromedp.ID("group"), "parent"),
-		chromedp.SetValue(chromedp.ID("band"), "g3-4"), chromedp.SendKeys(chromedp.ID("school"), "S001"),
+		chromedp.SetValue(chromedp.ID("band"), "g3-4"), chromedp.SendKeys(chromedp.ID("school"), "X001"),
 		chromedp.SendKeys(chromedp.ID("school_name"), "解放碑小学"), chromedp.SetValue(chromedp.ID("urbanicity"), "城区"),
 		chromedp.SendKeys(chromedp.ID("quota"), "30"), chromedp.Click(chromedp.ID("issue")),
 		chromedp.WaitVisible(chromedp.ID("shared-codes")))
-	var codes []survey.Code
 	if !strings.Contains(b.text("#shared-codes"), "解放碑小学") {
 		t.Errorf("issued code not listed")
 	}
 	b.shot("codes")
-	codes, err = f.store.Codes(context.Background(), id)
-	if err != nil || len(codes) != 1 || codes[0].Quota != 30 {
-		t.Fatalf("codes in the store: %+v, %v", codes, err)
+	if got := b.fetch("/console/surveys/" + id + "/sheets.zip"); got != "200 application/zip" {
+		t.Errorf("QR sheets download in the browser: %s", got)
+	}
+	var manual survey.Code
+	codes, err := f.store.Codes(context.Background(), id)
+	for _, k := range codes {
+		if k.School == "X001" {
+			manual = k
+		}
+	}
+	if err != nil || manual.Quota != 30 {
+		t.Fatalf("the code issued in the browser: %+v, %v", manual, err)
 	}
 	b.do("progress", chromedp.Navigate(f.ts.URL+"/console/surveys/"+id), chromedp.Click(chromedp.ID("progress-link")), chromedp.WaitVisible(chromedp.ID("quotas")))
 	// A response arrives; the page picks it up by itself (htmx polling, under the strict CSP).
-	f.respondBand(f.survey(id), codes[0].Code, survey.Parent)
+	f.respondBand(f.survey(id), manual.Code, survey.Parent)
 	deadline := time.Now().Add(25 * time.Second)
 	for b.text("#responses") != "1" {
 		if time.Now().After(deadline) {
@@ -220,6 +257,17 @@ func TestConsoleBrowser(t *testing.T) {
 		t.Errorf("evaluator on the code page sees %q", h)
 	}
 	b.shot("forbidden-evaluator")
+	b.do("sampling as evaluator", chromedp.Navigate(f.ts.URL+"/console/surveys/"+id+"/sampling"), chromedp.WaitVisible(chromedp.ID("plan-schools")))
+	for _, sel := range []string{"#plan-form", "#frame-form", "#plan-codes"} {
+		if b.exists(sel) {
+			t.Errorf("the evaluator's sampling page shows %s", sel)
+		}
+	}
+	b.do("report as evaluator", chromedp.Navigate(f.ts.URL+"/console/surveys/"+id+"/report"), chromedp.WaitVisible(chromedp.ID("download-report")))
+	b.shot("report")
+	if got := b.fetch("/console/surveys/" + id + "/report.html"); got != "200 text/html; charset=utf-8" {
+		t.Errorf("report download in the browser: %s", got)
+	}
 	b.do("logout", chromedp.Click(chromedp.ID("logout")), chromedp.WaitVisible(chromedp.ID("login-form")))
 
 	// Admin: users and audit log.

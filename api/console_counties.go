@@ -23,6 +23,8 @@ var flashes = map[string]string{
 	"user":     "用户已保存。",
 	"password": "密码已修改，其他设备上的登录已失效。",
 	"override": "裁定已记录。",
+	"frame":    "抽样框已通过检查并保存。",
+	"plan":     "样本已抽取，方案已保存。",
 }
 
 func flash(c *gin.Context) string { return flashes[c.Query("ok")] }

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -9,6 +10,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"renke/account"
+	"renke/sampling"
+	"renke/survey"
 )
 
 // scope is what a protected route acts on.
@@ -48,6 +51,12 @@ var routeRules = map[string]rule{
 	"GET /console/surveys/:id/progress":         {scopeSurvey, account.ViewProgress},
 	"GET /console/surveys/:id/progress/panel":   {scopeSurvey, account.ViewProgress},
 	"GET /console/surveys/:id/sheets.zip":       {scopeSurvey, account.ManageCodes},
+	"GET /console/surveys/:id/sampling":         {scopeSurvey, account.ViewSurvey},
+	"POST /console/surveys/:id/frame":           {scopeSurvey, account.EditSurvey},
+	"POST /console/surveys/:id/plan":            {scopeSurvey, account.EditSurvey},
+	"POST /console/surveys/:id/plan/codes":      {scopeSurvey, account.ManageCodes},
+	"GET /console/surveys/:id/plan.xlsx":        {scopeSurvey, account.ViewSurvey},
+	"GET /console/frame-template.xlsx":          {scopeGlobal, ""},
 	"GET /console/surveys/:id/report":           {scopeSurvey, account.ViewReports},
 	"GET /console/surveys/:id/report.html":      {scopeSurvey, account.ViewReports},
 	"GET /console/surveys/:id/export.csv":       {scopeSurvey, account.ViewReports},
@@ -76,6 +85,11 @@ var routeRules = map[string]rule{
 	"POST /api/v1/surveys/:id/codes":            {scopeSurvey, account.ManageCodes},
 	"GET /api/v1/surveys/:id/progress":          {scopeSurvey, account.ViewProgress},
 	"GET /api/v1/surveys/:id/audit":             {scopeSurvey, account.ViewSurvey},
+	"GET /api/v1/surveys/:id/frame":             {scopeSurvey, account.ViewSurvey},
+	"PUT /api/v1/surveys/:id/frame":             {scopeSurvey, account.EditSurvey},
+	"GET /api/v1/surveys/:id/plan":              {scopeSurvey, account.ViewSurvey},
+	"POST /api/v1/surveys/:id/plan":             {scopeSurvey, account.EditSurvey},
+	"POST /api/v1/surveys/:id/plan/codes":       {scopeSurvey, account.ManageCodes},
 	"GET /api/v1/surveys/:id/report":            {scopeSurvey, account.ViewReports},
 	"GET /api/v1/surveys/:id/overrides":         {scopeSurvey, account.ViewReports},
 	"POST /api/v1/surveys/:id/overrides":        {scopeSurvey, account.OverrideExclusion},
@@ -179,6 +193,17 @@ func TestRouteWalkEveryRoleAndForeignCounty(t *testing.T) {
 	f := newConsoleFixture(t)
 	routes := protectedRoutes(t, f)
 	victim := f.users["victim"].ID
+	// Both surveys have a frame and a plan, so reading them is a plain 200.
+	for _, sv := range []*survey.Survey{f.home, f.foreign} {
+		fr := testFrame()
+		p, err := sampling.MakePlan(fr, sampling.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.store.SaveFrame(context.Background(), sv.ID, "test", fr) != nil || f.store.SavePlan(context.Background(), sv.ID, "test", p) != nil {
+			t.Fatal("save frame and plan")
+		}
+	}
 	form := url.Values{"user": {victim}}
 	for _, name := range []string{"eval", "coord", "admin"} {
 		u := f.users[name]

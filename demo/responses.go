@@ -72,7 +72,7 @@ func Generate(sv *survey.Survey, plan *sampling.Plan, codes []survey.Code, seed 
 	o := sv.Opens.In(survey.Shanghai)
 	g.day0 = time.Date(o.Year(), o.Month(), o.Day(), 0, 0, 0, 0, survey.Shanghai)
 	burst := g.pickSchools(plan)
-	stuffed := g.burstShares(plan, codes, burst)
+	stuffed := g.burstShares(codes, burst)
 	var repeatPool []int
 	for i := range codes {
 		c := &codes[i]
@@ -141,7 +141,7 @@ func (g *generator) pickSchools(plan *sampling.Plan) string {
 
 // burstShares spreads the stuffed answers over the burst school's parent
 // codes in proportion to their quotas, leaving a few places to genuine parents.
-func (g *generator) burstShares(plan *sampling.Plan, codes []survey.Code, school string) []int {
+func (g *generator) burstShares(codes []survey.Code, school string) []int {
 	out := make([]int, len(codes))
 	var idx []int
 	room := 0

@@ -102,6 +102,7 @@ func TestSimulateRetriesWithOneKey(t *testing.T) {
 		tries[key]++
 		n := tries[key]
 		keys[key] = true
+		even := len(keys)%2 == 0
 		mu.Unlock()
 		sub, err := survey.ParseSubmission(body)
 		if err == nil {
@@ -120,7 +121,7 @@ func TestSimulateRetriesWithOneKey(t *testing.T) {
 			w.WriteHeader(http.StatusServiceUnavailable)
 		case n == 2:
 			w.WriteHeader(http.StatusTooManyRequests)
-		case len(keys)%2 == 0:
+		case even:
 			w.Header().Set("X-Already-Recorded", "1")
 			w.WriteHeader(http.StatusConflict)
 		default:

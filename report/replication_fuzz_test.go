@@ -68,7 +68,12 @@ func FuzzReadReplication(f *testing.F) {
 				t.Fatalf("accepted an invalid row %+v", r)
 			}
 		}
-		// Write what was read and read it again.
+		// Write what was read and read it again. encoding/csv's writer, with
+		// CRLF line ends, drops a lone CR inside a field: such files cannot
+		// round-trip, by the CSV library's choice rather than the reader's.
+		if strings.ContainsRune(strings.Join(items, ","), '\r') {
+			return
+		}
 		var out bytes.Buffer
 		w, err := report.NewReplicationWriter(&out, items)
 		if err != nil {
@@ -76,7 +81,7 @@ func FuzzReadReplication(f *testing.F) {
 		}
 		for _, r := range rows {
 			if strings.ContainsRune(r.Stratum+r.PSU+r.ResponseID+strings.Join(r.Flags, ";"), '\r') {
-				return // encoding/csv with CRLF line ends drops a lone CR inside a field
+				return
 			}
 			if err := w.Write(r); err != nil {
 				t.Fatalf("write back row %s: %v", r.ResponseID, err)

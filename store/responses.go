@@ -170,10 +170,14 @@ func (s *Store) writeBatch(ctx context.Context, c *chainState, batch []*appendRe
 		bad.done <- fmt.Errorf("store response: %w", classify(bwe.WriteErrors[0]))
 		return rest
 	}
-	// Which unique index refused it? The once key, or a sequence number
-	// another process took first (then reload the head and try again).
+	// Which unique index refused it? The id (this very submission, stored
+	// before), the once key, or a sequence number another process took first
+	// (then reload the head and try again).
 	var prior responseDoc
-	ferr := col.FindOne(ctx, bson.M{"once_key": bad.key}).Decode(&prior)
+	ferr := col.FindOne(ctx, bson.M{"_id": bad.r.ID}).Decode(&prior)
+	if errors.Is(ferr, mongo.ErrNoDocuments) {
+		ferr = col.FindOne(ctx, bson.M{"once_key": bad.key}).Decode(&prior)
+	}
 	switch {
 	case ferr == nil && prior.ID == bad.r.ID:
 		*bad.r = prior.Response

@@ -180,6 +180,10 @@ func parseStarted(s string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, malformed("started_at 应是 RFC 3339 时间（如 2025-05-20T09:30:00+08:00）")
 	}
+	if t.Year() < 2 {
+		// The zero time stands for "not given": an explicit one is no start time.
+		return time.Time{}, malformed("started_at 不是有效的开始时间")
+	}
 	return t, nil
 }
 

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
+	"net/http"
 	"os"
+	"regexp"
 	"sync/atomic"
 	"time"
 
@@ -90,6 +94,10 @@ func runBench(ctx context.Context, args []string) error {
 		res.Requests, res.Errors, res.Rate(), res.P50.Round(time.Microsecond), res.P95.Round(time.Microsecond),
 		res.P99.Round(time.Microsecond), res.Statuses)
 
+	if err := benchPage(ctx, sub, codes[0].Code, *conc); err != nil {
+		return err
+	}
+
 	raw := e.store.Collection("bench_raw")
 	var firstErr atomic.Pointer[error]
 	resp := sampleResponse(sv, codes[0])
@@ -159,4 +167,49 @@ func sampleResponse(sv *survey.Survey, c survey.Code) *survey.Response {
 		AddrHash: "0123456789abcdef0123456789abcdef", UAFamily: "wechat"}
 	r.Seal(0, survey.GenesisHash)
 	return r
+}
+
+var assetRef = regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`)
+
+// benchPage measures the respondent page: the bytes of a full load (HTML and
+// every asset it links) and how many pages per second the server renders.
+func benchPage(ctx context.Context, sub *loadtest.Submitter, code string, conc int) error {
+	get := func(ctx context.Context, path string) ([]byte, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, sub.Base+path, nil)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := sub.Client.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err == nil && resp.StatusCode != http.StatusOK {
+			err = fmt.Errorf("GET %s: status %d", path, resp.StatusCode)
+		}
+		return b, err
+	}
+	page, err := get(ctx, "/s/"+code)
+	if err != nil {
+		return fmt.Errorf("respondent page: %w", err)
+	}
+	total, hosts := len(page), 0
+	for _, m := range assetRef.FindAllSubmatch(page, -1) {
+		b, err := get(ctx, string(m[1]))
+		if err != nil {
+			return fmt.Errorf("respondent page asset: %w", err)
+		}
+		total += len(b)
+	}
+	if bytes.Contains(page, []byte("http://")) || bytes.Contains(page, []byte("https://")) {
+		hosts = 1
+	}
+	res := loadtest.Run(ctx, conc, 3*time.Second, func(ctx context.Context, w, i int) (int, error) {
+		_, err := get(ctx, "/s/"+code)
+		return 200, err
+	})
+	fmt.Printf("respondent page: %d bytes for a full load (HTML %d + assets), links to other hosts: %d; %.0f pages/s, p99 %v\n",
+		total, len(page), hosts, res.Rate(), res.P99.Round(time.Microsecond))
+	return nil
 }

@@ -118,25 +118,32 @@ func TestPNGMarksBelowBar(t *testing.T) {
 	if img.Bounds().Dx() != wantW {
 		t.Fatalf("PNG width %d, want %d", img.Bounds().Dx(), wantW)
 	}
-	top, bottom := countColour(img, failFill, 0, img.Bounds().Dy()/2), countColour(img, failFill, img.Bounds().Dy()/2, img.Bounds().Dy())
-	if top == 0 || bottom != 0 {
-		t.Fatalf("failing-bar pixels: top half %d, bottom half %d", top, bottom)
+	// The failing row (first, so on top) is filled red, the passing one blue, and nothing else is.
+	fy0, fy1 := rowsWith(img, failFill)
+	py0, py1 := rowsWith(img, passFill)
+	if fy0 < 0 || py0 < 0 || fy1 >= py0 {
+		t.Fatalf("failing fill on rows %d..%d, passing fill on rows %d..%d", fy0, fy1, py0, py1)
 	}
 	saveScreenshot(t, "chart-intervals.png", b)
 }
 
-func countColour(img image.Image, c interface{ RGBA() (r, g, b, a uint32) }, y0, y1 int) int {
+// rowsWith returns the first and last pixel rows holding colour c (-1 when none).
+func rowsWith(img image.Image, c interface{ RGBA() (r, g, b, a uint32) }) (first, last int) {
 	cr, cg, cb, _ := c.RGBA()
-	n := 0
-	for y := y0; y < y1; y++ {
+	first, last = -1, -1
+	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
 		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
 			r, g, b, _ := img.At(x, y).RGBA()
 			if r == cr && g == cg && b == cb {
-				n++
+				if first < 0 {
+					first = y
+				}
+				last = y
+				break
 			}
 		}
 	}
-	return n
+	return first, last
 }
 
 func TestFiguresAreReproducible(t *testing.T) {

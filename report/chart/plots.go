@@ -72,8 +72,9 @@ func build(title string, rows []Row, bar float64, st style) (*Figure, error) {
 	p.NominalY(names...)
 	// Room right of 100% for the value labels; ticks stop at 100%.
 	p.X.Min, p.X.Max = start, 1+0.1*(1-start)
-	// Headroom above the top row for the pass-mark label.
-	p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5+0.6
+	// Headroom above the top row for the pass-mark label: at least 0.55 cm.
+	head := max(0.6, float64(0.55*vg.Centimeter/st.rowHeight))
+	p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5+head
 	p.X.Tick.Marker = plot.TickerFunc(percentTicks)
 	grid := plotter.NewGrid()
 	grid.Horizontal.Width = 0
@@ -88,8 +89,8 @@ func build(title string, rows []Row, bar float64, st style) (*Figure, error) {
 	bs := vs
 	bs.XAlign, bs.YAlign = draw.XCenter, draw.YCenter
 	p.Add(grid, &intervals{rows: rows, start: start, bar: bar, st: st, labels: labels, text: vs},
-		&passMark{bar: bar, top: float64(n) - 0.5 + 0.3, text: bs})
-	return &Figure{plot: p, Width: Width, Height: vg.Length(n)*st.rowHeight + 2.4*vg.Centimeter}, nil
+		&passMark{bar: bar, top: float64(n) - 0.5 + head/2, text: bs})
+	return &Figure{plot: p, Width: Width, Height: vg.Length(float64(n)-1+head)*st.rowHeight + 2.6*vg.Centimeter}, nil
 }
 
 // intervals draws row i at y = n−1−i: bar, interval with caps, dot, label.

@@ -123,8 +123,7 @@ func finish(t testing.TB, sv *survey.Survey, f *sampling.Frame, plan *sampling.P
 	}
 	in := &Input{Survey: sv, Frame: f, Plan: plan, Responses: rs, Quality: q, Generated: generated, Version: "v1.2.3-test"}
 	rep, err := reporting.Estimate(&reporting.Data{Survey: sv, Frame: f, Plan: plan, Responses: rs, Quality: q})
-	if err != nil {
-		in.NoData = err.Error()
+	if err != nil { // no valid response: the renderers say so in their own words
 		return in
 	}
 	rep.SurveyID, rep.County, rep.Title = sv.ID, sv.County, sv.Title

@@ -134,7 +134,7 @@ func sampleTable(head string, plan bool, rows []sampleRow) pdfTable {
 
 func pdfSample(d *pdfDoc, v *view) {
 	s := v.Sample
-	d.heading("一、样本完成情况", 14)
+	d.heading(v.Sections["sample"], 14)
 	if s.HasPlan {
 		d.para(fmt.Sprintf("计划样本 %d 人，收到应答 %d 份（完成率 %s），有效 %d 份。完成率为收到份数与计划人数之比。抽样随机种子 %d。", s.Planned, s.Received, pct(s.Fill), s.Valid, s.Seed), 10, false, black)
 	} else {
@@ -177,11 +177,11 @@ func rateTable(head string, notes bool, rows []rateRow) pdfTable {
 }
 
 func pdfRates(d *pdfDoc, v *view, cs *chartSet) {
-	d.headingKeep("二、各群体认可度", 14, figH(cs.Groups)+10)
+	d.headingKeep(v.Sections["groups"], 14, figH(cs.Groups)+10)
 	d.para("由低到高排列，低于达标线的标为红色。", 9, false, grey)
 	d.figure(cs.Groups)
 	d.table(rateTable("群体", true, v.Groups))
-	d.headingKeep("三、各维度认可度", 14, figH(cs.Dimensions))
+	d.headingKeep(v.Sections["dimensions"], 14, figH(cs.Dimensions))
 	d.figure(cs.Dimensions)
 	d.table(rateTable("维度", false, v.Dimensions))
 	if len(v.DimGroups.Groups) > 0 {
@@ -203,16 +203,16 @@ func pdfRates(d *pdfDoc, v *view, cs *chartSet) {
 		}
 		d.table(t)
 	}
-	d.heading("四、各题目认可度", 14)
+	d.heading(v.Sections["items"], 14)
 	d.table(rateTable("题目", true, v.Items))
-	d.heading("五、城乡与乡镇", 14)
+	d.heading(v.Sections["areas"], 14)
 	d.table(rateTable("城乡", false, v.Urbanicities))
 	d.table(rateTable("乡镇", false, v.Townships))
 	var first *chart.Figure
 	if len(cs.Schools) > 0 {
 		first = cs.Schools[0]
 	}
-	d.headingKeep("六、各校认可度", 14, figH(first)+10)
+	d.headingKeep(v.Sections["schools"], 14, figH(first)+10)
 	d.para("一所学校只是一个初级抽样单位，校内认可度按未加权比例给出 Wilson 95% 区间；“加权”列为按权重计算的认可度。", 9, false, grey)
 	for _, f := range cs.Schools {
 		d.figure(f)

@@ -4,7 +4,7 @@ import "fmt"
 
 func pdfQuality(d *pdfDoc, v *view) {
 	q := v.Quality
-	d.heading("七、数据质量", 14)
+	d.heading(v.Sections["quality"], 14)
 	if !q.Ran {
 		d.para("未运行数据质量检查。", 10, false, black)
 		return
@@ -43,14 +43,14 @@ func pdfQuality(d *pdfDoc, v *view) {
 }
 
 func pdfMethod(d *pdfDoc, v *view) {
-	d.heading("八、方法说明", 14)
+	d.heading(v.Sections["method"], 14)
 	for _, s := range v.Method {
 		d.heading(s.Heading, 11)
 		for _, p := range s.Paras {
 			d.para(p, 9.5, false, black)
 		}
 	}
-	d.heading("九、数据完整性（哈希链）", 14)
+	d.heading(v.Sections["chain"], 14)
 	d.para(fmt.Sprintf("应答 %d 条，哈希链链头：", v.Chain.Length), 10, false, black)
 	d.para(v.Chain.Head, 9.5, true, black)
 	if v.Chain.Error != "" {

@@ -39,12 +39,13 @@ type schoolQualityRow struct {
 
 // Suspect schools: at least suspectMinFlagged responses flagged, and a
 // flagged share of at least suspectMinShare and at least suspectFactor times
-// the survey's. Bursts from one address and identical answer sheets are how
+// the survey's (but a share of suspectMaxShare always suffices). Bursts from one address and identical answer sheets are how
 // stuffing and coaching look in the data (METHOD.md §5).
 const (
 	suspectMinFlagged = 3
 	suspectMinShare   = 0.2
 	suspectFactor     = 2.0
+	suspectMaxShare   = 0.5
 )
 
 func newQuality(in *Input, names map[string]schoolInfo) qualityView {
@@ -75,10 +76,10 @@ func newQuality(in *Input, names map[string]schoolInfo) qualityView {
 	if s.Responses > 0 {
 		overall = float64(s.Flagged) / float64(s.Responses)
 	}
-	threshold := math.Max(suspectMinShare, suspectFactor*overall)
-	q.Criterion = fmt.Sprintf("学校被列为可疑的条件：被标记应答不少于 %d 份，且占该校应答的比例不低于 %s（即 %s 与全县标记比例 %s 的 %.0f 倍中的较大者）。"+
+	threshold := math.Max(suspectMinShare, math.Min(suspectFactor*overall, suspectMaxShare))
+	q.Criterion = fmt.Sprintf("学校被列为可疑的条件：被标记应答不少于 %d 份，且占该校应答的比例不低于 %s（%s 与全县标记比例 %s 的 %.0f 倍中的较大者，但不超过 %s）。"+
 		"同一网络地址集中提交和大量“所有题目同一答案”，是代填、刷票或统一指导作答的典型迹象；是否剔除由评估人员复核后裁定。",
-		suspectMinFlagged, pct(threshold), pct0(suspectMinShare), pct(overall), suspectFactor)
+		suspectMinFlagged, pct(threshold), pct0(suspectMinShare), pct(overall), suspectFactor, pct0(suspectMaxShare))
 	for _, sq := range s.BySchool {
 		row := schoolQualityRow{Code: sq.School, Name: schoolName(names, sq.School), Responses: sq.Responses,
 			Flagged: sq.Flagged, Excluded: sq.Excluded}

@@ -32,6 +32,28 @@ type view struct {
 	Cells                   []report.CellRow
 	Counts                  report.Counts
 	Design                  report.Design
+	// Sections are the numbered headings of the sections present.
+	Sections map[string]string
+}
+
+var numerals = []string{"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"}
+
+// number titles the sections present, in order: 一、…, 二、….
+func (v *view) number() {
+	v.Sections = map[string]string{}
+	all := [][2]string{{"sample", "样本完成情况"}, {"groups", "各群体认可度"}, {"dimensions", "各维度认可度"}, {"items", "各题目认可度"},
+		{"areas", "城乡与乡镇"}, {"schools", "各校认可度"}, {"quality", "数据质量"}, {"method", "方法说明"}, {"chain", "数据完整性（哈希链）"}}
+	k := 0
+	for _, s := range all {
+		switch s[0] {
+		case "groups", "dimensions", "items", "areas", "schools":
+			if !v.HasData {
+				continue
+			}
+		}
+		v.Sections[s[0]] = numerals[k] + "、" + s[1]
+		k++
+	}
 }
 
 // verdict is the opening statement.
@@ -99,6 +121,7 @@ func newView(in *Input) *view {
 	v.Chain = newChain(in)
 	v.Method = method(in)
 	v.Warnings = warnings(in, v)
+	v.number()
 	return v
 }
 

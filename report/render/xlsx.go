@@ -104,8 +104,8 @@ func (b *xlsxBook) sheet(name string, cs []xcol, rows [][]any) {
 	b.fail(f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}))
 }
 
-// row writes cells into row n. Floats keep every digit (shortest exact
-// form), so programs reading the file get the report's numbers exactly.
+// row writes cells into row n; nil cells stay empty. Floats are numbers with
+// Excel's 15 significant digits.
 func (b *xlsxBook) row(sheet string, n int, cells []any) {
 	for i, c := range cells {
 		if p, ok := c.(*float64); ok {

@@ -21,6 +21,7 @@ import (
 	"sync"
 
 	"renke/account"
+	"renke/survey"
 )
 
 // StaticPrefix is the URL path under which Static() must be served.
@@ -104,6 +105,7 @@ var funcs = template.FuncMap{
 	"percent":    Percent,
 	"num":        Number,
 	"rate":       Rate,
+	"groupLabel": func(g survey.Group) string { return g.Label() },
 	"can":        func(u *account.User, p string) bool { return u != nil && u.Can(account.Permission(p)) },
 	"contains":   func(list []string, s string) bool { return contains(list, s) },
 	"pathEscape": PathEscape,

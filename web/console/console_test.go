@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"renke/account"
+	"renke/report"
+	"renke/sampling"
 	"renke/survey"
 )
 
@@ -62,6 +64,14 @@ func sampleFrames() map[string]Frame {
 		"users":   {Title: "用户", User: admin, CSRF: "c", Data: UsersPage{Users: []account.User{*admin}, Counties: []account.County{county}, Roles: account.Roles, NewPassword: "pw-shown-once", NewPasswordFor: "li"}},
 		"account": {Title: "账号", User: admin, CSRF: "c"},
 		"audit":   {Title: "审计", User: admin, Data: AuditPage{Entries: []account.Entry{entry}, Older: "/console/audit?before=x"}},
+		"report": {Title: "报告", User: admin, CSRF: "c", Data: ReportPage{Survey: sv, NoReport: "没有有效应答", CanOverride: true,
+			Quality:   &report.QualitySummary{Responses: 3, Flagged: 1, ByRule: []report.RuleCount{{Label: "答题过快", Flagged: 1}}},
+			Overrides: []report.Override{{ResponseID: "r1", Exclude: true, Reason: "重复", By: "li", At: now}}}},
+		"sampling": {Title: "抽样", User: admin, CSRF: "c", Data: SamplingPage{Survey: sv, CanEdit: true, CanIssue: true,
+			Frame:    &FrameSummary{County: sampling.County{Name: "渝中区", Population: 100}, Schools: 2},
+			Problems: []sampling.Problem{{Sheet: "学校", Row: 3, Column: "学校代码", Message: "缺少学校代码"}},
+			Plan: &sampling.Plan{Seed: 7, Total: 300, ByGroup: map[survey.Group]int{survey.Parent: 150},
+				Schools: []sampling.SchoolPlan{{SchoolCode: "S1", Name: "一小", InclusionProbability: 0.5}}}}},
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"renke/account"
 	"renke/report"
+	"renke/sampling"
 	"renke/survey"
 )
 
@@ -155,9 +156,9 @@ type Progress struct {
 	Hours     []HourRow  `json:"hours"`
 	MaxHour   int64      `json:"-"`
 	// Flagged and Excluded count responses by the quality rules (with overrides).
-	Flagged  int `json:"flagged"`
-	Excluded int `json:"excluded"`
-	Updated   time.Time  `json:"updated"`
+	Flagged  int       `json:"flagged"`
+	Excluded int       `json:"excluded"`
+	Updated  time.Time `json:"updated"`
 }
 
 // ProgressPage is progress.html.
@@ -206,4 +207,22 @@ type ReportPage struct {
 	Overrides   []report.Override
 	ChainError  string
 	CanOverride bool
+}
+
+// FrameSummary describes a stored sampling frame.
+type FrameSummary struct {
+	County   sampling.County `json:"county"`
+	Schools  int             `json:"schools"`
+	Pupils   int             `json:"pupils"`
+	Teachers int             `json:"teachers"`
+}
+
+// SamplingPage is sampling.html: the frame, the drawn plan and their forms.
+type SamplingPage struct {
+	Survey   *survey.Survey
+	Frame    *FrameSummary // nil before a frame is uploaded
+	Plan     *sampling.Plan
+	Problems []sampling.Problem // of a refused upload, by sheet, row and column
+	CanEdit  bool               // upload a frame, draw a plan (draft surveys)
+	CanIssue bool               // issue the plan's shared codes
 }

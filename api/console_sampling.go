@@ -1,0 +1,392 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"renke/account"
+	"renke/sampling"
+	"renke/survey"
+	"renke/web/console"
+)
+
+// maxFrameUpload bounds an uploaded frame workbook.
+const maxFrameUpload = 10 << 20
+
+// frameSummary is what the console and the API say about a stored frame.
+func frameSummary(f *sampling.Frame) *console.FrameSummary {
+	if f == nil {
+		return nil
+	}
+	fs := &console.FrameSummary{County: f.County, Schools: len(f.Schools)}
+	for i := range f.Schools {
+		fs.Pupils += f.Schools[i].Pupils()
+		fs.Teachers += f.Schools[i].Teachers
+	}
+	return fs
+}
+
+// saveFrame checks a frame for a draft survey and stores it, audited.
+func (s *Server) saveFrame(c *gin.Context, sv *survey.Survey, f *sampling.Frame) error {
+	if sv.Status != survey.Draft {
+		return cerr(http.StatusConflict, "调查已开放，不能再更换抽样框")
+	}
+	if err := s.store.SaveFrame(c.Request.Context(), sv.ID, userOf(c).Name, f); err != nil {
+		return err
+	}
+	return s.audited(c, account.ActSurveyFrame, auditScope{County: sv.County, Survey: sv.ID, Target: f.County.Name}, nil, frameSummary(f))
+}
+
+// unreadable makes a file the sampling package cannot read at all a 422,
+// keeping a *sampling.FrameError (the per-row problems) as it is.
+func unreadable(err error) error {
+	var fe *sampling.FrameError
+	if err == nil || errors.As(err, &fe) {
+		return err
+	}
+	return invalid(err)
+}
+
+// planInput is what drawing a sample takes.
+type planInput struct {
+	Seed          *int64  `json:"seed"`
+	RatePermille  float64 `json:"rate_permille"` // 0: the default 1.5‰
+	Floor         int     `json:"floor"`
+	TakePerSchool int     `json:"take_per_school"`
+}
+
+// drawPlan draws the sample of a draft survey from its frame and stores it, audited.
+func (s *Server) drawPlan(c *gin.Context, sv *survey.Survey, in planInput) (*sampling.Plan, error) {
+	if sv.Status != survey.Draft {
+		return nil, cerr(http.StatusConflict, "调查已开放，不能再重新抽样")
+	}
+	if in.RatePermille < 0 || in.RatePermille > 1000 || in.Floor < 0 || in.TakePerSchool < 0 {
+		return nil, cerr(http.StatusUnprocessableEntity, "抽样比例、最小样本量和每校人数不能为负数")
+	}
+	f, err := s.store.Frame(c.Request.Context(), sv.ID)
+	if errors.Is(err, survey.ErrNotFound) {
+		return nil, cerr(http.StatusConflict, "请先上传抽样框")
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := sampling.MakePlan(f, sampling.Options{Seed: in.Seed, Rate: in.RatePermille / 1000, Floor: in.Floor,
+		TakePerSchool: in.TakePerSchool, GroupWeights: sv.GroupWeights})
+	if err != nil {
+		return nil, invalid(err)
+	}
+	if err := s.store.SavePlan(c.Request.Context(), sv.ID, userOf(c).Name, p); err != nil {
+		return nil, err
+	}
+	after := map[string]any{"seed": p.Seed, "total": p.Total, "by_group": p.ByGroup, "schools": len(p.Schools),
+		"expected_se": p.ExpectedSE, "expected_pass_probability": p.ExpectedPassProbability}
+	return p, s.audited(c, account.ActSurveyPlan, auditScope{County: sv.County, Survey: sv.ID, Target: strconv.FormatInt(p.Seed, 10)}, nil, after)
+}
+
+// issuePlanCodes issues one shared code per quota of the stored plan, once.
+func (s *Server) issuePlanCodes(c *gin.Context, sv *survey.Survey) (int, error) {
+	ctx := c.Request.Context()
+	if sv.Status != survey.Draft && sv.Status != survey.Open {
+		return 0, cerr(http.StatusConflict, "调查已结束，不能再发放访问码")
+	}
+	p, err := s.store.Plan(ctx, sv.ID)
+	if errors.Is(err, survey.ErrNotFound) {
+		return 0, cerr(http.StatusConflict, "请先抽取样本")
+	}
+	if err != nil {
+		return 0, err
+	}
+	existing, err := s.store.Codes(ctx, sv.ID)
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range existing {
+		if k.Kind == survey.SharedCode {
+			return 0, cerr(http.StatusConflict, "本调查已有共享码，按方案发放只能进行一次（避免配额重复）")
+		}
+	}
+	var codes []survey.Code
+	for _, sp := range p.CodeSpecs() {
+		batch, err := sp.Issue(sv.ID, s.now())
+		if err != nil {
+			return 0, invalid(err)
+		}
+		codes = append(codes, batch...)
+	}
+	if err := s.store.InsertCodes(ctx, codes); err != nil {
+		return 0, err
+	}
+	return len(codes), s.audited(c, account.ActCodesIssue, auditScope{County: sv.County, Survey: sv.ID, Target: "抽样方案", Note: "按抽样方案发放共享码"},
+		nil, map[string]any{"seed": p.Seed, "shared_codes": len(codes), "total_quota": p.Total})
+}
+
+// renderSampling shows the frame and plan page.
+func (s *Server) renderSampling(c *gin.Context, status int, sv *survey.Survey, msg string, problems []sampling.Problem) {
+	ctx := c.Request.Context()
+	page := console.SamplingPage{Survey: sv, Problems: problems, CanEdit: sv.Status == survey.Draft && userOf(c).Can(account.EditSurvey),
+		CanIssue: userOf(c).Can(account.ManageCodes)}
+	f, err := s.store.Frame(ctx, sv.ID)
+	if err != nil && !errors.Is(err, survey.ErrNotFound) {
+		s.fail(c, err)
+		return
+	}
+	page.Frame = frameSummary(f)
+	if page.Plan, err = s.store.Plan(ctx, sv.ID); err != nil && !errors.Is(err, survey.ErrNotFound) {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, status, "sampling", console.Frame{Title: sv.Title + " · 抽样", Nav: "counties", Error: msg, Flash: flash(c), Data: page,
+		Crumbs: append(countyCrumbs(sv.County), console.Crumb{Label: sv.Title, URL: "/console/surveys/" + sv.ID})})
+}
+
+// samplingPage is GET /console/surveys/:id/sampling.
+func (s *Server) samplingPage(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.ViewSurvey)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.renderSampling(c, http.StatusOK, sv, "", nil)
+}
+
+// samplingResult answers a sampling form: the page again with the error, or a redirect.
+func (s *Server) samplingResult(c *gin.Context, sv *survey.Survey, err error, ok string) {
+	if err == nil {
+		redirect(c, "/console/surveys/"+sv.ID+"/sampling?ok="+ok)
+		return
+	}
+	var fe *sampling.FrameError
+	if errors.As(err, &fe) {
+		s.renderSampling(c, http.StatusUnprocessableEntity, sv, fmt.Sprintf("抽样框有 %d 处错误，未保存任何内容：", len(fe.Problems)), fe.Problems)
+		return
+	}
+	if e := s.asConsoleError(err); e.status < 500 {
+		s.renderSampling(c, e.status, sv, e.msg, nil)
+		return
+	}
+	s.fail(c, err)
+}
+
+// frameSubmit is POST /console/surveys/:id/frame (multipart, field "frame").
+func (s *Server) frameSubmit(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.EditSurvey)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	fh, err := c.FormFile("frame")
+	if err != nil {
+		s.samplingResult(c, sv, cerr(http.StatusUnprocessableEntity, "请选择抽样框 Excel 文件（.xlsx）"), "")
+		return
+	}
+	file, err := fh.Open()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	defer file.Close()
+	f, err := sampling.ReadFrameXLSX(io.LimitReader(file, maxFrameUpload))
+	if err == nil {
+		err = s.saveFrame(c, sv, f)
+	} else {
+		err = unreadable(err)
+	}
+	s.samplingResult(c, sv, err, "frame")
+}
+
+// planSubmit is POST /console/surveys/:id/plan.
+func (s *Server) planSubmit(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.EditSurvey)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in planInput
+	var errs []string
+	num := func(name string, into func(string) error) {
+		if v := strings.TrimSpace(c.PostForm(name)); v != "" && into(v) != nil {
+			errs = append(errs, fmt.Sprintf("“%s”不是有效的数字", v))
+		}
+	}
+	num("seed", func(v string) error { n, err := strconv.ParseInt(v, 10, 64); in.Seed = &n; return err })
+	num("rate", func(v string) (err error) { in.RatePermille, err = strconv.ParseFloat(v, 64); return })
+	num("floor", func(v string) (err error) { in.Floor, err = strconv.Atoi(v); return })
+	num("take", func(v string) (err error) { in.TakePerSchool, err = strconv.Atoi(v); return })
+	if len(errs) > 0 {
+		s.samplingResult(c, sv, cerr(http.StatusUnprocessableEntity, strings.Join(errs, "；")), "")
+		return
+	}
+	_, err = s.drawPlan(c, sv, in)
+	s.samplingResult(c, sv, err, "plan")
+}
+
+// planCodesSubmit is POST /console/surveys/:id/plan/codes.
+func (s *Server) planCodesSubmit(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.ManageCodes)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	n, err := s.issuePlanCodes(c, sv)
+	if err != nil {
+		s.samplingResult(c, sv, err, "")
+		return
+	}
+	redirect(c, fmt.Sprintf("/console/surveys/%s/codes?issued=%d", sv.ID, n))
+}
+
+// frameTemplate is GET /console/frame-template.xlsx.
+func (s *Server) frameTemplate(c *gin.Context) {
+	var buf bytes.Buffer
+	if err := sampling.WriteTemplate(&buf); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="frame-template.xlsx"`)
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+}
+
+// planXLSX is GET /console/surveys/:id/plan.xlsx.
+func (s *Server) planXLSX(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.ViewSurvey)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p, err := s.store.Plan(c.Request.Context(), sv.ID)
+	if errors.Is(err, survey.ErrNotFound) {
+		s.fail(c, cerr(http.StatusNotFound, "还没有抽样方案"))
+		return
+	}
+	var buf bytes.Buffer
+	if err == nil {
+		err = p.WriteXLSX(&buf)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="plan-%s.xlsx"`, sv.ID))
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+}
+
+// xlsxType is the media type of an Excel workbook.
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// apiPutFrame is PUT /api/v1/surveys/:id/frame: a JSON frame or an .xlsx body.
+func (s *Server) apiPutFrame(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.EditSurvey)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxFrameUpload))
+	if err != nil {
+		s.fail(c, cerr(http.StatusRequestEntityTooLarge, "抽样框文件太大（上限 10 MB）"))
+		return
+	}
+	var f *sampling.Frame
+	switch mt {
+	case "application/json":
+		f, err = sampling.ParseFrameJSON(body)
+	case xlsxType:
+		f, err = sampling.ReadFrameXLSX(bytes.NewReader(body))
+	default:
+		s.fail(c, cerr(http.StatusUnsupportedMediaType, "抽样框应为 JSON 或 .xlsx"))
+		return
+	}
+	err = unreadable(err)
+	var fe *sampling.FrameError
+	if errors.As(err, &fe) {
+		c.JSON(http.StatusUnprocessableEntity, gin.H{"error": "抽样框有误，未保存", "problems": fe.Problems, "truncated": fe.Truncated})
+		return
+	}
+	if err == nil {
+		err = s.saveFrame(c, sv, f)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, frameSummary(f))
+}
+
+// apiFrame is GET /api/v1/surveys/:id/frame.
+func (s *Server) apiFrame(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.ViewSurvey)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f, err := s.store.Frame(c.Request.Context(), sv.ID)
+	if errors.Is(err, survey.ErrNotFound) {
+		err = cerr(http.StatusNotFound, "还没有抽样框")
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, f)
+}
+
+// apiPlan is GET /api/v1/surveys/:id/plan.
+func (s *Server) apiPlan(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.ViewSurvey)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p, err := s.store.Plan(c.Request.Context(), sv.ID)
+	if errors.Is(err, survey.ErrNotFound) {
+		err = cerr(http.StatusNotFound, "还没有抽样方案")
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
+// apiDrawPlan is POST /api/v1/surveys/:id/plan.
+func (s *Server) apiDrawPlan(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.EditSurvey)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in planInput
+	if err := readJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	p, err := s.drawPlan(c, sv, in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, p)
+}
+
+// apiPlanCodes is POST /api/v1/surveys/:id/plan/codes.
+func (s *Server) apiPlanCodes(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.ManageCodes)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	n, err := s.issuePlanCodes(c, sv)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"issued": n})
+}

@@ -1,0 +1,186 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"sort"
+	"time"
+
+	"renke/report"
+	"renke/report/chart"
+	"renke/survey"
+)
+
+// CityRow is one survey's line in the city view: the organiser's table of
+// every county surveyed.
+type CityRow struct {
+	SurveyID, County, Title string
+	Status                  survey.Status
+	// Overall is nil when the survey has no estimate (see Problem).
+	Overall *report.Overall
+	// Problem says why there is no estimate: no valid response, or an error
+	// reading the survey.
+	Problem           string
+	Planned, Received int
+	Valid, Excluded   int
+	Flagged           int
+	Suspects          []string // schools whose answer patterns look coached or stuffed
+	Warnings          []string
+}
+
+// NewCityRow summarises one survey's report input.
+func NewCityRow(in *Input) (CityRow, error) {
+	if err := in.check(); err != nil {
+		return CityRow{}, err
+	}
+	v := newView(in)
+	r := CityRow{SurveyID: v.SurveyID, County: v.County, Title: v.Title, Status: in.Survey.Status,
+		Planned: v.Sample.Planned, Received: v.Sample.Received, Valid: v.Sample.Valid,
+		Excluded: v.Quality.Exclude, Flagged: v.Quality.Flagged, Warnings: v.Warnings}
+	if v.HasData { // without data, the first warning says so
+		o := v.Verdict.Overall
+		r.Overall = &o
+	}
+	for _, s := range v.Quality.Suspects {
+		r.Suspects = append(r.Suspects, s.Name)
+	}
+	return r, nil
+}
+
+// cityOrder sorts the rows weakest first; rows without an estimate last, by county.
+func cityOrder(rows []CityRow) []CityRow {
+	out := append([]CityRow(nil), rows...)
+	sort.SliceStable(out, func(a, b int) bool {
+		x, y := out[a].Overall, out[b].Overall
+		switch {
+		case x != nil && y != nil:
+			return x.Rate < y.Rate
+		case x != nil || y != nil:
+			return x != nil
+		}
+		return out[a].County < out[b].County
+	})
+	return out
+}
+
+// verdictOf is the row's verdict word.
+func (r CityRow) verdictOf() string {
+	if r.Overall == nil {
+		return "无结论"
+	}
+	return r.Overall.Verdict
+}
+
+// fill is received over planned, nil without a plan.
+func (r CityRow) fill() *float64 {
+	if r.Planned == 0 {
+		return nil
+	}
+	f := float64(r.Received) / float64(r.Planned)
+	return &f
+}
+
+// CityXLSX writes the city view as a workbook: one sheet, a row per survey,
+// weakest first.
+func CityXLSX(w io.Writer, rows []CityRow, generated time.Time, version string) error {
+	b, err := newBook(&view{County: "全市", Version: version}, generated)
+	if err != nil {
+		return err
+	}
+	defer b.f.Close()
+	var out [][]any
+	for _, r := range cityOrder(rows) {
+		cells := []any{r.County, r.Title, r.SurveyID, r.Status.Label(), r.verdictOf()}
+		if o := r.Overall; o != nil {
+			cells = append(cells, o.Rate, o.CILow, o.CIHigh, o.SE, o.DF, o.PassProbability, yesNo(o.CIClearsBar))
+		} else {
+			cells = append(cells, nil, nil, nil, nil, nil, nil, nil)
+		}
+		cells = append(cells, r.Planned, r.Received, r.fill(), r.Valid, r.Excluded, r.Flagged, joinCN(r.Suspects), joinCN(append([]string{r.Problem}, r.Warnings...)))
+		out = append(out, cells)
+	}
+	b.sheet("各区县", []xcol{{"区县", 0, 12}, {"调查", 0, 30}, {"调查编号", 0, 18}, {"状态", 0, 8}, {"结论", 0, 8},
+		{"认可度", fmtPct, 9}, {"95%下限", fmtPct, 9}, {"95%上限", fmtPct, 9}, {"标准误", fmtSE, 9}, {"自由度", 0, 8},
+		{"达标概率", fmtPct, 9}, {"区间高于达标线", 0, 12}, {"计划样本", 0, 9}, {"收到应答", 0, 9}, {"完成率", fmtPct, 9},
+		{"有效应答", 0, 9}, {"剔除", 0, 8}, {"标记", 0, 8}, {"可疑学校", fmtWrap, 30}, {"数据质量与其他提示", fmtWrap, 60}}, out)
+	b.sheet("说明", []xcol{{"说明", fmtWrap, 100}}, [][]any{
+		{"每行一项调查，按总体认可度由低到高排列；没有估计的调查排在最后。"},
+		{"认可度、置信区间和达标概率的算法见各区县报告的“方法说明”（泰勒线性化、有放回 PSU、t 分布）。"},
+		{fmt.Sprintf("生成时间 %s，软件版本 renke %s。", timeText(generated), version)},
+	})
+	if b.err != nil {
+		return b.err
+	}
+	if _, err := b.f.WriteTo(w); err != nil {
+		return fmt.Errorf("render: write city workbook: %w", err)
+	}
+	return nil
+}
+
+func joinCN(parts []string) string {
+	out := ""
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		if out != "" {
+			out += "；"
+		}
+		out += p
+	}
+	return out
+}
+
+// cityPage is what the city template draws.
+type cityPage struct {
+	Rows       []CityRow
+	Chart      template.HTML
+	CSS        template.CSS
+	Generated  string
+	Version    string
+	Passed     int
+	Estimated  int
+	WithIssues int
+}
+
+// CityHTML writes the city view as one self-contained HTML page with a chart
+// of every county's rate and interval.
+func CityHTML(w io.Writer, rows []CityRow, generated time.Time, version string) error {
+	css, err := templateFS.ReadFile("templates/style.css")
+	if err != nil {
+		return fmt.Errorf("render: read style: %w", err)
+	}
+	p := cityPage{Rows: cityOrder(rows), CSS: template.CSS(css), Generated: timeText(generated), Version: version}
+	var crows []chart.Row
+	for _, r := range p.Rows {
+		if o := r.Overall; o != nil {
+			p.Estimated++
+			if o.Passed {
+				p.Passed++
+			}
+			crows = append(crows, chart.Row{Label: r.County, Rate: o.Rate, Low: o.CILow, High: o.CIHigh})
+		}
+		if len(r.Suspects) > 0 || r.Problem != "" || r.Overall == nil {
+			p.WithIssues++
+		}
+	}
+	if len(crows) > 0 {
+		f, err := chart.Intervals("各区县认可度及 95% 置信区间（由低到高）", crows, report.DefaultBar)
+		if err != nil {
+			return fmt.Errorf("render: city chart: %w", err)
+		}
+		if p.Chart, err = svg(f); err != nil {
+			return fmt.Errorf("render: city chart: %w", err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := templates.ExecuteTemplate(&buf, "city.html", p); err != nil {
+		return fmt.Errorf("render: city template: %w", err)
+	}
+	if _, err := buf.WriteTo(w); err != nil {
+		return fmt.Errorf("render: write city HTML: %w", err)
+	}
+	return nil
+}
