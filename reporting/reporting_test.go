@@ -38,7 +38,7 @@ func seed(t *testing.T, st *store.Store, n int) *survey.Survey {
 		r := &survey.Response{ID: fmt.Sprintf("r%04d", i), SurveyID: sv.ID, Code: fmt.Sprintf("code-%d", i),
 			CodeKind: survey.OneTimeCode, Group: g, Urbanicity: u, DeviceID: fmt.Sprint("d", i),
 			AddrHash: fmt.Sprint("a", i%50), UAFamily: "wechat", Answers: map[string]string{},
-			StartedAt: now.Add(-time.Duration(300+rng.IntN(600)) * time.Second).Add(-time.Duration(i) * time.Minute),
+			StartedAt:   now.Add(-time.Duration(300+rng.IntN(600)) * time.Second).Add(-time.Duration(i) * time.Minute),
 			SubmittedAt: now.Add(-time.Duration(i) * time.Minute)}
 		if g.ViaSchool() {
 			r.School = fmt.Sprintf("S%02d", rng.IntN(12))
