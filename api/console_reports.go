@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -80,35 +81,47 @@ func (s *Server) renderReport(c *gin.Context, status int, sv *survey.Survey, msg
 		Crumbs: append(countyCrumbs(sv.County), console.Crumb{Label: sv.Title, URL: "/console/surveys/" + sv.ID})})
 }
 
-// reportHTML is GET /console/surveys/:id/report.html: the self-contained report file.
-func (s *Server) reportHTML(c *gin.Context) {
-	sv, err := s.surveyFor(c, account.ViewReports)
-	if err != nil {
-		s.fail(c, err)
-		return
+// reportFile serves the report as a downloadable file in one format
+// (GET /console/surveys/:id/report.html, .pdf, .xlsx).
+func (s *Server) reportFile(format string) gin.HandlerFunc {
+	type kind struct {
+		render func(io.Writer, *render.Input) error
+		mime   string
 	}
-	in := &render.Input{Survey: sv}
-	rep, d, err := reporting.Build(c.Request.Context(), s.store, sv.ID)
-	if err != nil {
-		if e := s.asConsoleError(err); e.status == http.StatusServiceUnavailable {
-			s.fail(c, e)
+	k := map[string]kind{
+		"html": {render.HTML, "text/html; charset=utf-8"},
+		"pdf":  {render.PDF, "application/pdf"},
+		"xlsx": {render.XLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+	}[format]
+	return func(c *gin.Context) {
+		sv, err := s.surveyFor(c, account.ViewReports)
+		if err != nil {
+			s.fail(c, err)
 			return
 		}
-		in.NoData = err.Error()
-	} else {
-		in = &render.Input{Report: rep, Survey: d.Survey, Frame: d.Frame, Plan: d.Plan, Responses: d.Responses,
-			Quality: d.Quality, ChainError: d.ChainError, Generated: d.Generated, Version: d.Version}
+		in := &render.Input{Survey: sv}
+		rep, d, err := reporting.Build(c.Request.Context(), s.store, sv.ID)
+		if err != nil {
+			if e := s.asConsoleError(err); e.status == http.StatusServiceUnavailable {
+				s.fail(c, e)
+				return
+			}
+			in.NoData = err.Error()
+		} else {
+			in = &render.Input{Report: rep, Survey: d.Survey, Frame: d.Frame, Plan: d.Plan, Responses: d.Responses,
+				Quality: d.Quality, ChainError: d.ChainError, Generated: d.Generated, Version: d.Version}
+		}
+		var buf bytes.Buffer
+		if err := k.render(&buf, in); err != nil {
+			s.fail(c, err)
+			return
+		}
+		// The HTML file carries its own inline CSS and SVG and no script.
+		c.Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="report-%s.%s"`, sv.ID, format))
+		c.Header("Cache-Control", "no-store")
+		c.Data(http.StatusOK, k.mime, buf.Bytes())
 	}
-	var buf bytes.Buffer
-	if err := render.HTML(&buf, in); err != nil {
-		s.fail(c, err)
-		return
-	}
-	// The file carries its own inline CSS and SVG and no script.
-	c.Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="report-%s.html"`, sv.ID))
-	c.Header("Cache-Control", "no-store")
-	c.Data(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
 }
 
 // exportCSV is GET /console/surveys/:id/export.csv: the replication file.

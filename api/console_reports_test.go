@@ -59,6 +59,14 @@ func TestConsoleReportsAndOverrides(t *testing.T) {
 		!strings.Contains(string(body), homeCounty) || strings.Contains(res.Header.Get("Content-Security-Policy"), "script-src") {
 		t.Errorf("report.html: %d %q", res.StatusCode, res.Header.Get("Content-Disposition"))
 	}
+	res, body = ev.get("/console/surveys/" + sv.ID + "/report.pdf")
+	if res.StatusCode != http.StatusOK || !bytes.HasPrefix(body, []byte("%PDF")) {
+		t.Errorf("report.pdf: %d %.8q", res.StatusCode, body)
+	}
+	res, body = ev.get("/console/surveys/" + sv.ID + "/report.xlsx")
+	if res.StatusCode != http.StatusOK || !bytes.HasPrefix(body, []byte("PK")) {
+		t.Errorf("report.xlsx: %d %.8q", res.StatusCode, body)
+	}
 	res, body = ev.get("/console/surveys/" + sv.ID + "/export.csv")
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("export.csv: %d %s", res.StatusCode, body)
@@ -126,7 +134,7 @@ func TestConsoleReportsAndOverrides(t *testing.T) {
 	if res, _ := ev.get("/console/surveys/" + sv.ID + "/sheets.zip"); res.StatusCode != http.StatusForbidden {
 		t.Errorf("evaluator sheets.zip: %d", res.StatusCode)
 	}
-	for _, path := range []string{"/report", "/report.html", "/export.csv"} {
+	for _, path := range []string{"/report", "/report.html", "/report.pdf", "/report.xlsx", "/export.csv"} {
 		if res, _ := coord.get("/console/surveys/" + sv.ID + path); res.StatusCode != http.StatusForbidden {
 			t.Errorf("coordinator %s: %d, want 403", path, res.StatusCode)
 		}

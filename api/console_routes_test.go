@@ -59,6 +59,8 @@ var routeRules = map[string]rule{
 	"GET /console/frame-template.xlsx":          {scopeGlobal, ""},
 	"GET /console/surveys/:id/report":           {scopeSurvey, account.ViewReports},
 	"GET /console/surveys/:id/report.html":      {scopeSurvey, account.ViewReports},
+	"GET /console/surveys/:id/report.pdf":       {scopeSurvey, account.ViewReports},
+	"GET /console/surveys/:id/report.xlsx":      {scopeSurvey, account.ViewReports},
 	"GET /console/surveys/:id/export.csv":       {scopeSurvey, account.ViewReports},
 	"POST /console/surveys/:id/overrides":       {scopeSurvey, account.OverrideExclusion},
 	"GET /console/users":                        {scopeGlobal, account.ManageUsers},
