@@ -38,6 +38,7 @@ const (
 	msgCodeUsed    = "该二维码已经使用过，每个二维码只能提交一次。"
 	msgDeviceUsed  = "您已经在这台手机上提交过本问卷，感谢参与。"
 	msgRecorded    = "您的问卷已经提交成功，无需重复提交。"
+	msgIDReused    = "提交编号与另一份答卷重复，请刷新页面后重新作答。"
 	msgQuotaFull   = "本校该类调查对象的名额已满，感谢您的支持。"
 	msgTooMany     = "提交过于频繁，请稍后再试。"
 	msgTooLarge    = "提交内容过大。"
@@ -146,6 +147,9 @@ func (s *Server) submit(c *gin.Context, token string, sub survey.Submission) out
 	case errors.Is(err, store.ErrAlreadyRecorded):
 		s.metrics.Responses.WithLabelValues("already_recorded").Inc()
 		return outcome{status: http.StatusConflict, msg: msgRecorded, resp: r, recorded: true}
+	case errors.Is(err, store.ErrIDReused):
+		s.metrics.Responses.WithLabelValues("id_reused").Inc()
+		return fail(http.StatusConflict, msgIDReused)
 	case errors.Is(err, survey.ErrDuplicate) && code.Kind == survey.OneTimeCode:
 		s.metrics.Responses.WithLabelValues("code_used").Inc()
 		return fail(http.StatusConflict, msgCodeUsed)

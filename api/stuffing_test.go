@@ -309,6 +309,7 @@ func TestReplayedOneTimeSubmission(t *testing.T) {
 	// The captured key on another, unused code: refused at once, not stored, not a 503.
 	start := time.Now()
 	r := stuffPost(h, codes[1].Code, good, addr, idem, cookie)
+	t.Logf("captured key on another code: %d %v in %v", r.status, r.out, time.Since(start))
 	if r.status != http.StatusConflict && r.status != http.StatusUnprocessableEntity {
 		t.Errorf("captured key on another code: %d %v after %v, want 409 or 422", r.status, r.out, time.Since(start))
 	}

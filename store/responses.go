@@ -63,6 +63,10 @@ func OnceKey(r *survey.Response) string {
 // before: a client retry whose first attempt succeeded.
 var ErrAlreadyRecorded = errors.New("this submission was already recorded")
 
+// ErrIDReused means the response id (the client's Idempotency-Key) already
+// names another stored submission.
+var ErrIDReused = errors.New("response id already used by another submission")
+
 // maxBatch bounds one group commit.
 const maxBatch = 256
 
@@ -179,6 +183,9 @@ func (s *Store) writeBatch(ctx context.Context, c *chainState, batch []*appendRe
 		ferr = col.FindOne(ctx, bson.M{"once_key": bad.key}).Decode(&prior)
 	}
 	switch {
+	case ferr == nil && prior.ID == bad.r.ID && prior.OnceKey != bad.key:
+		// The id names another stored submission: a reused Idempotency-Key.
+		bad.done <- fmt.Errorf("store response: %w", ErrIDReused)
 	case ferr == nil && prior.ID == bad.r.ID:
 		*bad.r = prior.Response
 		bad.done <- ErrAlreadyRecorded
