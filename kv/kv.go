@@ -17,10 +17,17 @@ import (
 type Client struct {
 	rdb     *redis.Client
 	limiter *redis_rate.Limiter
+	ns      string // prefix of every key
 }
 
 // Open connects to the Redis at url and checks it answers.
 func Open(ctx context.Context, url string) (*Client, error) {
+	return OpenNamespace(ctx, url, "renke:")
+}
+
+// OpenNamespace is Open with every key under prefix ns, so that several
+// users of one Redis (tests, several deployments) never see each other's keys.
+func OpenNamespace(ctx context.Context, url, ns string) (*Client, error) {
 	opt, err := redis.ParseURL(url)
 	if err != nil {
 		return nil, fmt.Errorf("redis URL: %w", err)
@@ -35,7 +42,7 @@ func Open(ctx context.Context, url string) (*Client, error) {
 	opt.DialerRetries = 1
 	opt.ContextTimeoutEnabled = true
 	rdb := redis.NewClient(opt)
-	c := &Client{rdb: rdb, limiter: redis_rate.NewLimiter(rdb)}
+	c := &Client{rdb: rdb, limiter: redis_rate.NewLimiter(rdb), ns: ns}
 	if err := c.Ping(ctx); err != nil {
 		rdb.Close()
 		return nil, fmt.Errorf("connect to Redis: %w", err)
@@ -62,7 +69,7 @@ func (c *Client) Redis() *redis.Client { return c.rdb }
 // Allow takes one event from the per-minute budget of key. It returns whether
 // the event is allowed and, when not, how long until it would be.
 func (c *Client) Allow(ctx context.Context, key string, perMinute int) (bool, time.Duration, error) {
-	res, err := c.limiter.Allow(ctx, "renke:rl:"+key, redis_rate.PerMinute(perMinute))
+	res, err := c.limiter.Allow(ctx, c.ns+"rl:"+key, redis_rate.PerMinute(perMinute))
 	if err != nil {
 		return false, 0, fmt.Errorf("%w: rate limit: %v", survey.ErrUnavailable, err)
 	}

@@ -25,7 +25,7 @@ return 1
 // ErrNotLoaded means the quota counter is absent (new code, or Redis restarted).
 var ErrNotLoaded = errors.New("quota counter not loaded")
 
-func quotaKey(code string) string { return "renke:quota:" + code }
+func (c *Client) quotaKey(code string) string { return c.ns + "quota:" + code }
 
 // TakeQuota takes one place of quota from code's counter. It returns
 // survey.ErrQuotaFull when none is left and ErrNotLoaded when the counter
@@ -35,7 +35,7 @@ func (c *Client) TakeQuota(ctx context.Context, code string, quota int) error {
 	// lost would stay taken. Redis's own timeouts still bound the call.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
 	defer cancel()
-	n, err := takeScript.Run(ctx, c.rdb, []string{quotaKey(code)}, quota).Int()
+	n, err := takeScript.Run(ctx, c.rdb, []string{c.quotaKey(code)}, quota).Int()
 	if err != nil {
 		return fmt.Errorf("%w: quota: %v", survey.ErrUnavailable, err)
 	}
@@ -51,7 +51,7 @@ func (c *Client) TakeQuota(ctx context.Context, code string, quota int) error {
 // LoadQuota sets code's counter to the number of responses stored, unless
 // another server loaded it first.
 func (c *Client) LoadQuota(ctx context.Context, code string, stored int64) error {
-	if err := c.rdb.SetNX(ctx, quotaKey(code), stored, 0).Err(); err != nil {
+	if err := c.rdb.SetNX(ctx, c.quotaKey(code), stored, 0).Err(); err != nil {
 		return fmt.Errorf("%w: load quota: %v", survey.ErrUnavailable, err)
 	}
 	return nil
@@ -61,7 +61,7 @@ func (c *Client) LoadQuota(ctx context.Context, code string, stored int64) error
 func (c *Client) ReleaseQuota(ctx context.Context, code string) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
 	defer cancel()
-	if err := c.rdb.Decr(ctx, quotaKey(code)).Err(); err != nil {
+	if err := c.rdb.Decr(ctx, c.quotaKey(code)).Err(); err != nil {
 		return fmt.Errorf("%w: release quota: %v", survey.ErrUnavailable, err)
 	}
 	return nil
@@ -69,7 +69,7 @@ func (c *Client) ReleaseQuota(ctx context.Context, code string) error {
 
 // QuotaUsed returns the counter, or ErrNotLoaded.
 func (c *Client) QuotaUsed(ctx context.Context, code string) (int64, error) {
-	n, err := c.rdb.Get(ctx, quotaKey(code)).Int64()
+	n, err := c.rdb.Get(ctx, c.quotaKey(code)).Int64()
 	if errors.Is(err, redis.Nil) {
 		return 0, ErrNotLoaded
 	}
@@ -81,7 +81,7 @@ func (c *Client) QuotaUsed(ctx context.Context, code string) (int64, error) {
 
 // ForgetQuota drops code's counter, so the next TakeQuota asks for a reload.
 func (c *Client) ForgetQuota(ctx context.Context, code string) error {
-	if err := c.rdb.Del(ctx, quotaKey(code)).Err(); err != nil {
+	if err := c.rdb.Del(ctx, c.quotaKey(code)).Err(); err != nil {
 		return fmt.Errorf("%w: forget quota: %v", survey.ErrUnavailable, err)
 	}
 	return nil

@@ -28,12 +28,12 @@ type Session struct {
 // ErrNoSession means the token names no live session (unknown, expired or revoked).
 var ErrNoSession = errors.New("no such session")
 
-func sessionKey(token string) string {
+func (c *Client) sessionKey(token string) string {
 	sum := sha256.Sum256([]byte(token))
-	return "renke:sess:" + hex.EncodeToString(sum[:])
+	return c.ns + "sess:" + hex.EncodeToString(sum[:])
 }
 
-func userSessionsKey(userID string) string { return "renke:usess:" + userID }
+func (c *Client) userSessionsKey(userID string) string { return c.ns + "usess:" + userID }
 
 func random32() string {
 	b := make([]byte, 32)
@@ -48,7 +48,7 @@ func random32() string {
 func (c *Client) NewSession(ctx context.Context, userID string, ttl time.Duration) (string, *Session, error) {
 	token := random32()
 	s := &Session{UserID: userID, CSRF: random32(), Created: time.Now().UTC().Truncate(time.Millisecond)}
-	key, ukey := sessionKey(token), userSessionsKey(userID)
+	key, ukey := c.sessionKey(token), c.userSessionsKey(userID)
 	_, err := c.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, key, "user", s.UserID, "csrf", s.CSRF, "created", s.Created.UnixMilli())
 		p.Expire(ctx, key, ttl)
@@ -69,7 +69,7 @@ func (c *Client) Session(ctx context.Context, token string, ttl time.Duration) (
 	if token == "" {
 		return nil, ErrNoSession
 	}
-	key := sessionKey(token)
+	key := c.sessionKey(token)
 	m, err := c.rdb.HGetAll(ctx, key).Result()
 	if err != nil {
 		return nil, fmt.Errorf("%w: session: %v", survey.ErrUnavailable, err)
@@ -81,7 +81,7 @@ func (c *Client) Session(ctx context.Context, token string, ttl time.Duration) (
 	s := &Session{UserID: m["user"], CSRF: m["csrf"], Created: time.UnixMilli(ms).UTC()}
 	_, err = c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.Expire(ctx, key, ttl) // a no-op when revoked meanwhile
-		p.Expire(ctx, userSessionsKey(s.UserID), ttl)
+		p.Expire(ctx, c.userSessionsKey(s.UserID), ttl)
 		return nil
 	})
 	if err != nil {
@@ -96,7 +96,7 @@ func (c *Client) EndSession(ctx context.Context, token string) error {
 	if token == "" {
 		return nil
 	}
-	key := sessionKey(token)
+	key := c.sessionKey(token)
 	user, err := c.rdb.HGet(ctx, key, "user").Result()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return fmt.Errorf("%w: end session: %v", survey.ErrUnavailable, err)
@@ -104,7 +104,7 @@ func (c *Client) EndSession(ctx context.Context, token string) error {
 	_, err = c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.Del(ctx, key)
 		if user != "" {
-			p.SRem(ctx, userSessionsKey(user), key)
+			p.SRem(ctx, c.userSessionsKey(user), key)
 		}
 		return nil
 	})
@@ -117,7 +117,7 @@ func (c *Client) EndSession(ctx context.Context, token string) error {
 // EndUserSessions revokes every session of a user (password change, account
 // disabled) and returns how many were live.
 func (c *Client) EndUserSessions(ctx context.Context, userID string) (int, error) {
-	ukey := userSessionsKey(userID)
+	ukey := c.userSessionsKey(userID)
 	keys, err := c.rdb.SMembers(ctx, ukey).Result()
 	if err != nil {
 		return 0, fmt.Errorf("%w: list sessions: %v", survey.ErrUnavailable, err)
@@ -151,13 +151,13 @@ if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {n, redis.call('PTTL', KEYS[1])}
 `)
 
-func failKey(key string) string { return "renke:fail:" + key }
+func (c *Client) failKey(key string) string { return c.ns + "fail:" + key }
 
 // AddFailure counts a failed attempt against key (say, a login name) in a
 // window that starts at the first failure and lasts window. It returns the
 // failures so far and the time left in the window.
 func (c *Client) AddFailure(ctx context.Context, key string, window time.Duration) (int64, time.Duration, error) {
-	res, err := failScript.Run(ctx, c.rdb, []string{failKey(key)}, window.Milliseconds()).Int64Slice()
+	res, err := failScript.Run(ctx, c.rdb, []string{c.failKey(key)}, window.Milliseconds()).Int64Slice()
 	if err != nil || len(res) != 2 {
 		return 0, 0, fmt.Errorf("%w: count failure: %v", survey.ErrUnavailable, err)
 	}
@@ -170,8 +170,8 @@ func (c *Client) Failures(ctx context.Context, key string) (int64, time.Duration
 	var get *redis.StringCmd
 	var ttl *redis.DurationCmd
 	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		get = p.Get(ctx, failKey(key))
-		ttl = p.PTTL(ctx, failKey(key))
+		get = p.Get(ctx, c.failKey(key))
+		ttl = p.PTTL(ctx, c.failKey(key))
 		return nil
 	})
 	if err != nil && !errors.Is(err, redis.Nil) {
@@ -183,7 +183,7 @@ func (c *Client) Failures(ctx context.Context, key string) (int64, time.Duration
 
 // ClearFailures forgets the failures counted against key (after a success).
 func (c *Client) ClearFailures(ctx context.Context, key string) error {
-	if err := c.rdb.Del(ctx, failKey(key)).Err(); err != nil {
+	if err := c.rdb.Del(ctx, c.failKey(key)).Err(); err != nil {
 		return fmt.Errorf("%w: clear failures: %v", survey.ErrUnavailable, err)
 	}
 	return nil

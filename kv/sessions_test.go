@@ -87,7 +87,11 @@ func TestEndUserSessions(t *testing.T) {
 func TestSessionSlidingExpiry(t *testing.T) {
 	ctx := context.Background()
 	m := miniredis.RunT(t)
-	c := testenv.KVAt(t, "redis://"+m.Addr())
+	c, err := kv.Open(ctx, "redis://"+m.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
 	tok, _, err := c.NewSession(ctx, "u1", 12*time.Hour)
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,15 @@ var ReplicationColumns = []string{"response_id", "group", "stratum", "psu", "wei
 
 const bom = "\ufeff"
 
+func isFixedColumn(name string) bool {
+	for _, c := range ReplicationColumns {
+		if c == name {
+			return true
+		}
+	}
+	return false
+}
+
 // ReplicationRow is one response in the replication file: its design labels,
 // its weight, y (HasY false: no scored answer, written empty), whether it is
 // excluded, the quality flags and the raw answers by item id.
@@ -57,7 +66,7 @@ func NewReplicationWriter(w io.Writer, items []string) (*ReplicationWriter, erro
 		seen[c] = true
 	}
 	for _, it := range items {
-		if seen[it] {
+		if seen[it] || seen[strings.ToLower(it)] && isFixedColumn(strings.ToLower(it)) {
 			return nil, fmt.Errorf("replication file: item id %q repeats or collides with a column", it)
 		}
 		seen[it] = true
@@ -154,10 +163,20 @@ func NewReplicationReader(r io.Reader) (*ReplicationReader, error) {
 			return nil, &CSVError{Line: 1, Column: i + 1, Msg: fmt.Sprintf("表头应为 %s，实为“%s”", want, got)}
 		}
 	}
+	// Fixed columns match in any case, so an item named like one (in any
+	// case) would be ambiguous; item ids are compared exactly among themselves.
 	seen := map[string]int{}
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		if j, dup := seen[h]; dup {
+	for i, c := range ReplicationColumns {
+		seen[c] = i
+	}
+	for i := len(ReplicationColumns); i < len(header); i++ {
+		h := strings.TrimSpace(header[i])
+		j, dup := seen[h]
+		if !dup {
+			j, dup = seen[strings.ToLower(h)]
+			dup = dup && j < len(ReplicationColumns)
+		}
+		if dup {
 			return nil, &CSVError{Line: 1, Column: i + 1, Msg: fmt.Sprintf("列名“%s”与第 %d 列重复", h, j+1)}
 		}
 		seen[h] = i

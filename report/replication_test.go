@@ -101,6 +101,7 @@ func TestReplicationReaderErrors(t *testing.T) {
 		{"header", "id,group,stratum,psu,weight,y,excluded,flags\n", "第 1 行第 1 列：表头应为 response_id"},
 		{"short header", "response_id,group\n", "表头缺少列 stratum"},
 		{"duplicate item", "response_id,group,stratum,psu,weight,y,excluded,flags,q1,q1\n", "第 1 行第 10 列：列名“q1”与第 9 列重复"},
+		{"item named like a column", "response_id,group,stratum,psu,weight,Y,excluded,flags,y\n", "第 1 行第 9 列：列名“y”与第 6 列重复"},
 		{"weight", head + "a,parent,h,p,1,1,0,,1\nb,parent,h,p,abc,1,0,,1\n", "第 3 行第 5 列（weight）：权重“abc”应为正数"},
 		{"zero weight", head + "a,parent,h,p,0,1,0,,1\n", "第 2 行第 5 列（weight）"},
 		{"group", head + "a,parents,h,p,1,1,0,,1\n", "第 2 行第 2 列（group）"},
@@ -124,8 +125,10 @@ func TestReplicationReaderErrors(t *testing.T) {
 }
 
 func TestWriterRejectsCollidingItems(t *testing.T) {
-	if _, err := NewReplicationWriter(io.Discard, []string{"q1", "weight"}); err == nil {
-		t.Error("item named like a column accepted")
+	for _, items := range [][]string{{"q1", "weight"}, {"Weight"}, {"q1", "q1"}} {
+		if _, err := NewReplicationWriter(io.Discard, items); err == nil {
+			t.Errorf("items %v accepted", items)
+		}
 	}
 }
 

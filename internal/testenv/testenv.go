@@ -65,10 +65,12 @@ func KV(t testing.TB) *kv.Client {
 	return KVAt(t, RedisURL(t))
 }
 
-// KVAt connects to the Redis at url.
+// KVAt connects to the Redis at url, with keys in a namespace of the test's
+// own so tests sharing CI's Redis never see each other's counters or sessions.
 func KVAt(t testing.TB, url string) *kv.Client {
 	t.Helper()
-	c, err := kv.Open(context.Background(), url)
+	ns := fmt.Sprintf("renke-test:%s:%d:", t.Name(), time.Now().UnixNano())
+	c, err := kv.OpenNamespace(context.Background(), url, ns)
 	if err != nil {
 		t.Fatalf("open redis %s: %v", url, err)
 	}
