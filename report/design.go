@@ -45,7 +45,7 @@ type groupTotals struct {
 
 func (e *Estimator) design() (*design, error) {
 	if e.valid == 0 {
-		return nil, errNoData
+		return nil, ErrNoData
 	}
 	d := &design{e: e, mult: make([]float64, len(e.cells))}
 	for c, ci := range e.cells {

@@ -333,8 +333,8 @@ func addSingle(sl *slot, vals []float64, w0 float64) {
 	}
 }
 
-// errNoData is returned when no valid unit was added.
-var errNoData = errors.New("没有有效应答，无法估计认可度")
+// ErrNoData is returned when no valid unit was added: there is no rate to report.
+var ErrNoData = errors.New("没有有效应答，无法估计认可度")
 
 // errNoWeight is returned when every group with respondents has weight 0.
 var errNoWeight = errors.New("有应答的调查对象组的组权重都为 0，无法合成总体认可度")

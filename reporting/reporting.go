@@ -66,6 +66,9 @@ func Build(ctx context.Context, st *store.Store, surveyID string) (*report.Repor
 		return nil, nil, err
 	}
 	rep, err := Estimate(d)
+	if errors.Is(err, report.ErrNoData) {
+		return nil, d, err // the data are there; only no rate can be estimated
+	}
 	if err != nil {
 		return nil, nil, err
 	}

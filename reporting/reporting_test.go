@@ -109,3 +109,12 @@ func TestBuildAndReplicationAgree(t *testing.T) {
 			rows, sum.Overall.Rate, sum.Overall.SE, rep.Overall.Rate, rep.Overall.SE)
 	}
 }
+
+func TestBuildWithoutValidResponsesSaysSo(t *testing.T) {
+	st := testenv.Store(t)
+	sv := seed(t, st, 0)
+	rep, d, err := reporting.Build(context.Background(), st, sv.ID)
+	if !errors.Is(err, report.ErrNoData) || rep != nil || d == nil || d.Survey.ID != sv.ID {
+		t.Fatalf("empty survey: report %v, data %v, error %v; want ErrNoData with the data", rep, d, err)
+	}
+}

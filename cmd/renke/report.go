@@ -20,9 +20,13 @@ import (
 // renderers write a built report in one file format; rendering packages add
 // theirs from init (html, pdf, xlsx).
 var renderers = map[string]func(w io.Writer, rep *report.Report, d *reporting.Data) error{
-	"json": func(w io.Writer, rep *report.Report, _ *reporting.Data) error {
+	"json": func(w io.Writer, rep *report.Report, d *reporting.Data) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
+		if rep == nil {
+			return enc.Encode(map[string]any{"survey_id": d.Survey.ID, "county": d.Survey.County,
+				"responses": len(d.Responses), "no_data": report.ErrNoData.Error()})
+		}
 		return enc.Encode(rep)
 	},
 }
@@ -79,7 +83,7 @@ func runReport(ctx context.Context, args []string) error {
 		return errors.New("--survey is required")
 	}
 	rep, d, err := reporting.Build(ctx, e.store, *id)
-	if err != nil {
+	if err != nil && !(errors.Is(err, report.ErrNoData) && d != nil) {
 		return err
 	}
 	w, err := output(*out)

@@ -26,6 +26,9 @@ func renderWith(f func(io.Writer, *render.Input) error) func(io.Writer, *report.
 // the survey has no valid response.
 func renderInput(rep *report.Report, d *reporting.Data) *render.Input {
 	in := &render.Input{Report: rep}
+	if rep == nil {
+		in.NoData = report.ErrNoData.Error()
+	}
 	if d != nil {
 		in.Survey, in.Frame, in.Plan = d.Survey, d.Frame, d.Plan
 		in.Responses, in.Quality, in.ChainError = d.Responses, d.Quality, d.ChainError
