@@ -195,7 +195,7 @@ func (s *Server) takeQuota(c *gin.Context, code *survey.Code) (done func(stored 
 		case errors.Is(err, kv.ErrNotLoaded):
 			mu.RUnlock()
 			mu.Lock()
-			n, err := s.store.CountByCode(ctx, code.Code)
+			n, err := s.store.CountOfCode(ctx, code.SurveyID, code.Code)
 			if err == nil {
 				err = s.kv.LoadQuota(ctx, code.Code, n)
 			}
@@ -229,7 +229,7 @@ func (s *Server) quotaFromStore(c *gin.Context, code *survey.Code) (func(bool), 
 	n, ok := s.local.fallbackCount(code.Code)
 	if !ok {
 		var err error
-		if n, err = s.store.CountByCode(c.Request.Context(), code.Code); err != nil {
+		if n, err = s.store.CountOfCode(c.Request.Context(), code.SurveyID, code.Code); err != nil {
 			mu.Unlock()
 			return nil, s.unavailable(err)
 		}

@@ -97,6 +97,7 @@ func (s *Server) issueCodes(c *gin.Context, sv *survey.Survey, in issueInput) ([
 	if err := s.store.InsertCodes(c.Request.Context(), codes); err != nil {
 		return nil, err
 	}
+	s.forgetProgress(sv.ID) // new quotas
 	// The tokens are bearer secrets: the log keeps the batch, not the codes.
 	after := map[string]any{"batch": codes[0].Batch, "kind": sp.Kind, "group": sp.Group, "band": sp.Band,
 		"school": sp.School.Code, "school_name": sp.School.Name, "urbanicity": sp.School.Urbanicity,

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"sort"
 	"time"
@@ -41,17 +42,28 @@ func bandIndex(b survey.Band) int {
 	return -1 // "any band" first
 }
 
-// progress computes a survey's quota fill by school × group × band from its
-// codes (a shared code's quota, one place per one-time code) and their use
-// counts, and its responses per hour.
-func (s *Server) progress(c *gin.Context, sv *survey.Survey) (console.Progress, error) {
-	ctx := c.Request.Context()
+// computeProgress computes a survey's quota fill by school × group × band
+// from its codes (a shared code's quota, one place per one-time code) and
+// their use counts, its responses per hour (Asia/Shanghai) and its quality
+// summary, all from one read of its responses. Updated is when the read
+// began: every response submitted before then is counted. Callers go through
+// progress, which shares the result between viewers.
+func (s *Server) computeProgress(ctx context.Context, sv *survey.Survey) (console.Progress, error) {
 	p := console.Progress{Survey: sv.ID, Status: string(sv.Status), Updated: s.now(), Quotas: []console.QuotaRow{}, Hours: []console.HourRow{}}
 	codes, err := s.store.Codes(ctx, sv.ID)
 	if err != nil {
 		return p, err
 	}
-	counts, err := s.store.CountsByCode(ctx, sv.ID)
+	var rs []survey.Response
+	counts := map[string]int64{}
+	hours := map[time.Time]int64{}
+	err = s.store.EachResponse(ctx, sv.ID, func(r *survey.Response) error {
+		rs = append(rs, *r)
+		counts[r.Code]++
+		t := r.SubmittedAt.In(survey.Shanghai)
+		hours[time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), 0, 0, 0, survey.Shanghai)]++
+		return nil
+	})
 	if err != nil {
 		return p, err
 	}
@@ -75,9 +87,7 @@ func (s *Server) progress(c *gin.Context, sv *survey.Survey) (console.Progress, 
 		p.Quotas = append(p.Quotas, *r)
 		p.Quota += r.Quota
 	}
-	for _, n := range counts {
-		p.Responses += n
-	}
+	p.Responses = int64(len(rs))
 	sort.Slice(p.Quotas, func(i, j int) bool {
 		a, b := p.Quotas[i], p.Quotas[j]
 		if a.School != b.School {
@@ -88,19 +98,16 @@ func (s *Server) progress(c *gin.Context, sv *survey.Survey) (console.Progress, 
 		}
 		return bandIndex(a.Band) < bandIndex(b.Band)
 	})
-	q, err := s.quality(c, sv)
+	q, err := s.qualityOf(ctx, sv.ID, rs)
 	if err != nil {
 		return p, err
 	}
 	qs := q.Summary()
 	p.Flagged, p.Excluded = qs.Flagged, qs.Excluded
-	hours, err := s.store.ResponsesPerHour(ctx, sv.ID, time.Time{}, survey.Shanghai)
-	if err != nil {
-		return p, err
+	for h, n := range hours {
+		p.Hours = append(p.Hours, console.HourRow{Hour: h, Count: n})
 	}
-	for _, h := range hours {
-		p.Hours = append(p.Hours, console.HourRow{Hour: h.Hour, Count: h.Count})
-	}
+	sort.Slice(p.Hours, func(i, j int) bool { return p.Hours[i].Hour.Before(p.Hours[j].Hour) })
 	return p, nil
 }
 

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -26,11 +27,17 @@ func (s *Server) quality(c *gin.Context, sv *survey.Survey) (*report.Quality, er
 	if err := s.store.EachResponse(ctx, sv.ID, func(r *survey.Response) error { rs = append(rs, *r); return nil }); err != nil {
 		return nil, err
 	}
+	return s.qualityOf(ctx, sv.ID, rs)
+}
+
+// qualityOf runs the quality rules over responses already read from the
+// survey, with the evaluators' overrides applied.
+func (s *Server) qualityOf(ctx context.Context, surveyID string, rs []survey.Response) (*report.Quality, error) {
 	q, err := report.CheckQuality(rs, report.DefaultQualityConfig())
 	if err != nil {
 		return nil, err
 	}
-	overrides, err := s.store.Overrides(ctx, sv.ID)
+	overrides, err := s.store.Overrides(ctx, surveyID)
 	if err != nil {
 		return nil, err
 	}
@@ -168,6 +175,7 @@ func (s *Server) addOverride(c *gin.Context, sv *survey.Survey, responseID strin
 	if err := s.store.AddOverride(c.Request.Context(), sv.ID, o); err != nil {
 		return err
 	}
+	s.forgetProgress(sv.ID) // the progress counts flagged and excluded responses
 	return s.audited(c, account.ActExclusion, auditScope{County: sv.County, Survey: sv.ID, Target: responseID, Note: o.Reason},
 		map[string]any{"excluded": before.Excluded, "flags": before.Flags}, map[string]any{"excluded": exclude, "reason": o.Reason})
 }

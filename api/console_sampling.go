@@ -124,6 +124,7 @@ func (s *Server) issuePlanCodes(c *gin.Context, sv *survey.Survey) (int, error) 
 	if err := s.store.InsertCodes(ctx, codes); err != nil {
 		return 0, err
 	}
+	s.forgetProgress(sv.ID) // new quotas
 	return len(codes), s.audited(c, account.ActCodesIssue, auditScope{County: sv.County, Survey: sv.ID, Target: "抽样方案", Note: "按抽样方案发放共享码"},
 		nil, map[string]any{"seed": p.Seed, "shared_codes": len(codes), "total_quota": p.Total})
 }

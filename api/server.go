@@ -45,6 +45,8 @@ type Server struct {
 	local   localLimiter
 	// quotaLocks serialise store-counted quotas while Redis is down.
 	quotaLocks keyedMutex
+	// progressCache shares each survey's progress between the console's viewers.
+	progressCache progressCache
 }
 
 // New builds the server and its routes.
@@ -55,6 +57,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{cfg: d.Config, store: d.Store, kv: d.KV, log: d.Log, now: time.Now,
 		cache: lookups{codes: map[string]*survey.Code{}, surveys: map[string]cachedSurvey{}}}
+	s.progressCache.entries = map[string]*progressEntry{}
 	s.metrics = newMetrics(prometheus.NewRegistry())
 	e := gin.New()
 	e.HandleMethodNotAllowed = true

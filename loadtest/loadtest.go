@@ -90,6 +90,37 @@ func Run(ctx context.Context, c int, d time.Duration, op func(ctx context.Contex
 // Body is a realistic JSON submission for a form: answers skewed towards
 // recognition, a few 不了解, and a completion time of 2–8 minutes.
 func Body(rng *rand.Rand, q survey.Questionnaire, g survey.Group, now time.Time) []byte {
+	m := map[string]any{"answers": Answers(rng, q),
+		"started_at": now.Add(-time.Duration(120+rng.IntN(360)) * time.Second).Format(time.RFC3339)}
+	if bands := survey.BandsFor(g); len(bands) > 0 {
+		m["band"] = string(bands[rng.IntN(len(bands))])
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		panic(fmt.Sprintf("loadtest: encode body: %v", err))
+	}
+	return b
+}
+
+// Response is a realistic response to a shared code, as the collection
+// pipeline would build it, submitted at a random time in the week before now
+// from one of 5,000 addresses; id names it and its device.
+func Response(rng *rand.Rand, sv *survey.Survey, c survey.Code, id string, now time.Time) *survey.Response {
+	q := sv.Forms[c.Group.Form()]
+	at := survey.TruncateTime(now.Add(-time.Duration(rng.Int64N(int64(7 * 24 * time.Hour)))))
+	r := &survey.Response{ID: id, SurveyID: sv.ID, Code: c.Code, CodeKind: c.Kind, Form: q.Kind, FormVersion: q.Version,
+		Group: c.Group, School: c.School, Township: c.Township, Urbanicity: c.Urbanicity, Answers: Answers(rng, q),
+		StartedAt: at.Add(-time.Duration(120+rng.IntN(360)) * time.Second), SubmittedAt: at,
+		DeviceID: "dev-" + id, AddrHash: fmt.Sprintf("addr%05d", rng.IntN(5000)), UAFamily: "wechat"}
+	if bands := survey.BandsFor(c.Group); len(bands) > 0 {
+		r.Band = bands[rng.IntN(len(bands))]
+	}
+	return r
+}
+
+// Answers is a realistic set of answers to a form: skewed towards
+// recognition, a few 不了解.
+func Answers(rng *rand.Rand, q survey.Questionnaire) map[string]string {
 	answers := make(map[string]string, len(q.Items))
 	for _, it := range q.Items {
 		x := rng.Float64()
@@ -106,16 +137,7 @@ func Body(rng *rand.Rand, q survey.Questionnaire, g survey.Group, now time.Time)
 			answers[it.ID] = survey.OptDontKnow
 		}
 	}
-	m := map[string]any{"answers": answers,
-		"started_at": now.Add(-time.Duration(120+rng.IntN(360)) * time.Second).Format(time.RFC3339)}
-	if bands := survey.BandsFor(g); len(bands) > 0 {
-		m["band"] = string(bands[rng.IntN(len(bands))])
-	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		panic(fmt.Sprintf("loadtest: encode body: %v", err))
-	}
-	return b
+	return answers
 }
 
 // Submitter posts submissions to one server with a shared keep-alive client.

@@ -28,6 +28,7 @@ type chainState struct {
 	pending  []*appendReq
 	flushing bool
 	known    bool
+	refused  int // appends refused in a row for a taken sequence number
 	seq      int64
 	hash     string
 }
@@ -123,7 +124,7 @@ func (s *Store) flush(ctx context.Context, c *chainState) {
 func (s *Store) writeBatch(ctx context.Context, c *chainState, batch []*appendReq) (retry []*appendReq) {
 	col := s.db.Collection(colResponses)
 	if !c.known {
-		seq, hash, err := s.head(ctx, batch[0].r.SurveyID)
+		seq, hash, err := s.startHead(ctx, batch[0].r.SurveyID, c.refused)
 		if err != nil {
 			for _, q := range batch {
 				q.done <- err
@@ -141,7 +142,8 @@ func (s *Store) writeBatch(ctx context.Context, c *chainState, batch []*appendRe
 	}
 	_, err := col.InsertMany(ctx, docs, options.InsertMany().SetOrdered(true))
 	if err == nil {
-		c.seq, c.hash = seq, hash
+		c.seq, c.hash, c.refused = seq, hash, 0
+		s.setHeadHint(ctx, batch[0].r.SurveyID, seq, hash)
 		for _, q := range batch {
 			q.done <- nil
 		}
@@ -165,7 +167,8 @@ func (s *Store) writeBatch(ctx context.Context, c *chainState, batch []*appendRe
 		q.done <- nil
 	}
 	if failed > 0 {
-		c.seq, c.hash = batch[failed-1].r.Seq, batch[failed-1].r.Hash
+		c.seq, c.hash, c.refused = batch[failed-1].r.Seq, batch[failed-1].r.Hash, 0
+		s.setHeadHint(ctx, batch[0].r.SurveyID, c.seq, c.hash)
 	}
 	bad := batch[failed]
 	rest := batch[failed+1:]
@@ -195,6 +198,7 @@ func (s *Store) writeBatch(ctx context.Context, c *chainState, batch []*appendRe
 		bad.done <- fmt.Errorf("store response: %w", classify(ferr))
 	default:
 		c.known = false
+		c.refused++
 		if bad.tries++; bad.tries > 50 {
 			bad.done <- fmt.Errorf("store response: %w: chain head kept moving", survey.ErrUnavailable)
 		} else {

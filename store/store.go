@@ -31,6 +31,8 @@ type Store struct {
 
 	mu     sync.Mutex
 	chains map[string]*chainState // per-survey append lock and cached head
+
+	counts codeCounts // shared passes counting responses by code
 }
 
 // Open connects to uri, checks the server answers and creates the indexes.

@@ -27,8 +27,11 @@ func init() {
 }
 
 func runBench(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "submit" {
-		return errors.New("usage: renke bench submit [--concurrency C] [--duration D]")
+	if len(args) == 0 || (args[0] != "submit" && args[0] != "growth") {
+		return errors.New("usage: renke bench submit [--concurrency C] [--duration D] | renke bench growth [--sizes N,N,...]")
+	}
+	if args[0] == "growth" {
+		return runGrowth(ctx, args[1:])
 	}
 	fs := flag.NewFlagSet("bench submit", flag.ContinueOnError)
 	finish := config.Flags(fs, false)
@@ -41,55 +44,17 @@ func runBench(ctx context.Context, args []string) error {
 	if *conc < 1 || *dur <= 0 {
 		return errors.New("--concurrency and --duration must be positive")
 	}
-	// A temporary data directory unless real servers are configured.
-	if os.Getenv("RENKE_MONGO_URI") == "" && fs.Lookup("data").Value.String() == "" {
-		dir, err := os.MkdirTemp("", "renke-bench-")
-		if err != nil {
-			return fmt.Errorf("temporary data dir: %w", err)
-		}
-		defer os.RemoveAll(dir)
-		fs.Set("data", dir)
-	}
-	cfg, err := finish()
-	if err != nil {
-		return fmt.Errorf("configuration: %w", err)
-	}
-	cfg.Limits = config.Limits{PerAddr: 1 << 30, PerCode: 1 << 30, PerSurvey: 1 << 30}
-	cfg.Database = fmt.Sprintf("renke_bench_%d", time.Now().Unix())
-	e, err := openEnv(ctx, cfg, true)
+	b, err := startBench(ctx, fs, finish, *schools)
 	if err != nil {
 		return err
 	}
-	defer e.close()
-	sv, codes, err := benchSurvey(ctx, e.store, *schools)
-	if err != nil {
-		return err
-	}
-	srv, err := api.New(api.Deps{Config: cfg, Store: e.store, KV: e.kv, Log: newLogger(cfg.LogLevel)})
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
-	sctx, stop := context.WithCancel(ctx)
-	defer stop()
-	go srv.Serve(sctx, ln)
+	defer b.close()
+	e, cfg, sv, codes := b.env, b.cfg, b.survey, b.codes
 
 	fmt.Printf("renke bench submit: concurrency %d, %v per run, %d shared codes, store %s\n",
 		*conc, *dur, len(codes), storeKind(cfg))
-	sub := loadtest.NewSubmitter("http://"+ln.Addr().String(), *conc)
-	bodies := make([][]byte, *conc)
-	rngs := make([]*rand.Rand, *conc)
-	for w := range bodies {
-		rngs[w] = rand.New(rand.NewPCG(uint64(w), 42))
-	}
-	res := loadtest.Run(ctx, *conc, *dur, func(ctx context.Context, w, i int) (int, error) {
-		code := codes[(w+i*(*conc))%len(codes)]
-		bodies[w] = loadtest.Body(rngs[w], sv.Forms[code.Group.Form()], code.Group, time.Now())
-		return sub.Submit(ctx, code.Code, bodies[w], "")
-	})
+	sub := loadtest.NewSubmitter(b.url, *conc)
+	res := b.submit(ctx, sub, *conc, *dur)
 	fmt.Printf("submit: %d requests, %d errors, %.1f submissions/s, p50 %v p95 %v p99 %v, statuses %v\n",
 		res.Requests, res.Errors, res.Rate(), res.P50.Round(time.Microsecond), res.P95.Round(time.Microsecond),
 		res.P99.Round(time.Microsecond), res.Statuses)
@@ -114,6 +79,78 @@ func runBench(ctx context.Context, args []string) error {
 		rawRes.P95.Round(time.Microsecond), rawRes.P99.Round(time.Microsecond))
 	fmt.Printf("ratio %.3f\n", res.Rate()/rawRes.Rate())
 	return nil
+}
+
+// bench is a temporary store and server with an open survey to load.
+type bench struct {
+	env    *env
+	cfg    *config.Config
+	survey *survey.Survey
+	codes  []survey.Code
+	url    string
+	close  func()
+}
+
+// startBench opens the store (a temporary embedded one unless real servers are
+// configured), creates the survey and serves the API on a loopback port.
+func startBench(ctx context.Context, fs *flag.FlagSet, finish func() (*config.Config, error), schools int) (*bench, error) {
+	var cleanup []func()
+	b := &bench{close: func() {
+		for i := len(cleanup) - 1; i >= 0; i-- {
+			cleanup[i]()
+		}
+	}}
+	if os.Getenv("RENKE_MONGO_URI") == "" && fs.Lookup("data").Value.String() == "" {
+		dir, err := os.MkdirTemp("", "renke-bench-")
+		if err != nil {
+			return nil, fmt.Errorf("temporary data dir: %w", err)
+		}
+		cleanup = append(cleanup, func() { os.RemoveAll(dir) })
+		fs.Set("data", dir)
+	}
+	fail := func(err error) (*bench, error) { b.close(); return nil, err }
+	cfg, err := finish()
+	if err != nil {
+		return fail(fmt.Errorf("configuration: %w", err))
+	}
+	cfg.Limits = config.Limits{PerAddr: 1 << 30, PerCode: 1 << 30, PerSurvey: 1 << 30}
+	cfg.Database = fmt.Sprintf("renke_bench_%d", time.Now().Unix())
+	e, err := openEnv(ctx, cfg, true)
+	if err != nil {
+		return fail(err)
+	}
+	cleanup = append(cleanup, e.close)
+	sv, codes, err := benchSurvey(ctx, e.store, schools)
+	if err != nil {
+		return fail(err)
+	}
+	srv, err := api.New(api.Deps{Config: cfg, Store: e.store, KV: e.kv, Log: newLogger(cfg.LogLevel)})
+	if err != nil {
+		return fail(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fail(fmt.Errorf("listen: %w", err))
+	}
+	sctx, stop := context.WithCancel(ctx)
+	cleanup = append(cleanup, stop)
+	go srv.Serve(sctx, ln)
+	b.env, b.cfg, b.survey, b.codes, b.url = e, cfg, sv, codes, "http://"+ln.Addr().String()
+	return b, nil
+}
+
+// submit posts realistic submissions from conc clients for d, each a new
+// device, spread over the bench's codes.
+func (b *bench) submit(ctx context.Context, sub *loadtest.Submitter, conc int, d time.Duration) loadtest.Result {
+	rngs := make([]*rand.Rand, conc)
+	for w := range rngs {
+		rngs[w] = rand.New(rand.NewPCG(uint64(w), uint64(time.Now().UnixNano())))
+	}
+	return loadtest.Run(ctx, conc, d, func(ctx context.Context, w, i int) (int, error) {
+		code := b.codes[(w+i*conc)%len(b.codes)]
+		body := loadtest.Body(rngs[w], b.survey.Forms[code.Group.Form()], code.Group, time.Now())
+		return sub.Submit(ctx, code.Code, body, "")
+	})
 }
 
 func storeKind(cfg *config.Config) string {

@@ -101,6 +101,7 @@ type Pages struct {
 var funcs = template.FuncMap{
 	"asset":      AssetURL,
 	"when":       When,
+	"whenExact":  WhenExact,
 	"inputTime":  InputTime,
 	"percent":    Percent,
 	"num":        Number,

@@ -155,7 +155,10 @@ func TestFormatting(t *testing.T) {
 	if got := When(at); got != "2025-03-02 00:30" {
 		t.Errorf("When = %q, want Beijing time", got)
 	}
-	if When(time.Time{}) != "—" || InputTime(time.Time{}) != "" {
+	if got := WhenExact(at.Add(7 * time.Second)); got != "2025-03-02 00:30:07" {
+		t.Errorf("WhenExact = %q, want Beijing time to the second", got)
+	}
+	if When(time.Time{}) != "—" || WhenExact(time.Time{}) != "—" || InputTime(time.Time{}) != "" {
 		t.Error("zero times")
 	}
 	back, err := ParseInputTime(InputTime(at))

@@ -17,6 +17,14 @@ func When(t time.Time) string {
 	return t.In(survey.Shanghai).Format("2006-01-02 15:04")
 }
 
+// WhenExact formats a time for people to the second: Asia/Shanghai; "—" for the zero time.
+func WhenExact(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(survey.Shanghai).Format("2006-01-02 15:04:05")
+}
+
 // InputTime formats a time for an <input type="datetime-local"> in Asia/Shanghai.
 func InputTime(t time.Time) string {
 	if t.IsZero() {

@@ -1,0 +1,101 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"renke/internal/testenv"
+	"renke/store"
+	"renke/survey"
+)
+
+// verifyChain checks a survey's whole chain and returns its length.
+func verifyChain(t *testing.T, s *store.Store, surveyID string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	v := survey.NewVerifier()
+	if err := s.EachResponse(ctx, surveyID, v.Next); err != nil {
+		t.Fatalf("chain of %s does not verify: %v", surveyID, err)
+	}
+	seq, head := v.Head()
+	wantSeq, wantHead, err := s.Head(ctx, surveyID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seq != wantSeq || head != wantHead {
+		t.Fatalf("verified to %d %s, store head %d %s", seq, head, wantSeq, wantHead)
+	}
+	return seq
+}
+
+// TestChainHeadHint: every stored batch moves the survey's head hint; a new
+// process continues the chain from it, and from the responses when the hint
+// lags (a crash between the writes) or is missing.
+func TestChainHeadHint(t *testing.T) {
+	ctx := context.Background()
+	uri := testenv.Mongo(t, t.TempDir())
+	open := func() *store.Store {
+		s, err := store.Open(ctx, uri, "renke_test", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close(context.Background()) })
+		return s
+	}
+	appendN := func(s *store.Store, from, n int) {
+		for i := from; i < from+n; i++ {
+			if err := s.AppendResponse(ctx, response("sh", "c1", survey.SharedCode, fmt.Sprintf("d%d", i))); err != nil {
+				t.Fatalf("append %d: %v", i, err)
+			}
+		}
+	}
+	hint := func(s *store.Store) (int64, string) {
+		var doc struct {
+			Seq  int64  `bson:"seq"`
+			Hash string `bson:"hash"`
+		}
+		if err := s.Collection("chain_heads").FindOne(ctx, bson.M{"_id": "sh"}).Decode(&doc); err != nil {
+			t.Fatalf("read hint: %v", err)
+		}
+		return doc.Seq, doc.Hash
+	}
+	first := open()
+	appendN(first, 0, 5)
+	seq, hash := hint(first)
+	wantSeq, wantHash, err := first.Head(ctx, "sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seq != wantSeq || hash != wantHash || seq != 5 {
+		t.Fatalf("hint %d %s, head %d %s", seq, hash, wantSeq, wantHash)
+	}
+
+	// A new process continues from the hint.
+	appendN(open(), 5, 3)
+	if n := verifyChain(t, first, "sh"); n != 8 {
+		t.Fatalf("chain length %d, want 8", n)
+	}
+	// The hint lags: the next writer is refused, reads the responses, goes on.
+	if _, err := first.Collection("chain_heads").UpdateOne(ctx, bson.M{"_id": "sh"},
+		bson.M{"$set": bson.M{"seq": 2, "hash": "stale"}}); err != nil {
+		t.Fatal(err)
+	}
+	appendN(open(), 8, 4)
+	if n := verifyChain(t, first, "sh"); n != 12 {
+		t.Fatalf("after a lagging hint: chain length %d, want 12", n)
+	}
+	if seq, _ := hint(first); seq != 12 {
+		t.Fatalf("hint after recovery at %d, want 12", seq)
+	}
+	// No hint at all (data from before hints): the head comes from the responses.
+	if _, err := first.Collection("chain_heads").DeleteOne(ctx, bson.M{"_id": "sh"}); err != nil {
+		t.Fatal(err)
+	}
+	appendN(open(), 12, 2)
+	if n := verifyChain(t, first, "sh"); n != 14 {
+		t.Fatalf("without a hint: chain length %d, want 14", n)
+	}
+}
