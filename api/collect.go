@@ -131,6 +131,13 @@ func (s *Server) submit(c *gin.Context, token string, sub survey.Submission) out
 		StartedAt: started, SubmittedAt: now, DeviceID: s.device(c), AddrHash: addr,
 		UAFamily: survey.UAFamily(c.Request.UserAgent()),
 	}
+	// A code or device already known to have answered is refused without
+	// asking the store (on the embedded store that question reads every
+	// stored response). Unknown, or Redis away: the store decides.
+	once := store.OnceKey(r)
+	if holder, _ := s.kv.OnceHolder(ctx, once); holder != "" && holder != r.ID {
+		return s.repeated(code)
+	}
 	done := func(stored bool) {}
 	if code.Kind == survey.SharedCode && code.Quota > 0 {
 		var out outcome
@@ -140,6 +147,13 @@ func (s *Server) submit(c *gin.Context, token string, sub survey.Submission) out
 	}
 	err = s.store.AppendResponse(ctx, r)
 	done(err == nil)
+	if err == nil || errors.Is(err, store.ErrAlreadyRecorded) {
+		// Best effort: the mark lasts until a day after the survey closes.
+		ttl := max(time.Until(sv.Closes)+24*time.Hour, time.Hour)
+		if merr := s.kv.MarkOnce(ctx, once, r.ID, ttl); merr != nil {
+			s.log.Warn("could not mark the code or device as answered", "survey", sv.ID, "error", merr)
+		}
+	}
 	switch {
 	case err == nil:
 		s.metrics.Responses.WithLabelValues("accepted").Inc()
@@ -150,15 +164,21 @@ func (s *Server) submit(c *gin.Context, token string, sub survey.Submission) out
 	case errors.Is(err, store.ErrIDReused):
 		s.metrics.Responses.WithLabelValues("id_reused").Inc()
 		return fail(http.StatusConflict, msgIDReused)
-	case errors.Is(err, survey.ErrDuplicate) && code.Kind == survey.OneTimeCode:
-		s.metrics.Responses.WithLabelValues("code_used").Inc()
-		return fail(http.StatusConflict, msgCodeUsed)
 	case errors.Is(err, survey.ErrDuplicate):
-		s.metrics.Responses.WithLabelValues("device_repeat").Inc()
-		return fail(http.StatusConflict, msgDeviceUsed)
+		return s.repeated(code)
 	}
 	s.metrics.Responses.WithLabelValues("unavailable").Inc()
 	return s.unavailable(err)
+}
+
+// repeated refuses a one-time code used before, or a device that has answered.
+func (s *Server) repeated(code *survey.Code) outcome {
+	if code.Kind == survey.OneTimeCode {
+		s.metrics.Responses.WithLabelValues("code_used").Inc()
+		return fail(http.StatusConflict, msgCodeUsed)
+	}
+	s.metrics.Responses.WithLabelValues("device_repeat").Inc()
+	return fail(http.StatusConflict, msgDeviceUsed)
 }
 
 // takeQuota takes a place of a shared code's quota. Redis holds the counter;

@@ -19,7 +19,7 @@ func (s *Server) consoleRoutes() error {
 	if err != nil {
 		return fmt.Errorf("console: %w", err)
 	}
-	consoleStates.Store(s, &consoleState{pages: pages})
+	s.console = &consoleState{pages: pages}
 	e := s.engine
 
 	e.GET(console.StaticPrefix+"*file", consoleStatic())

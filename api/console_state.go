@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -32,22 +31,17 @@ const (
 	LoginAttemptsPerAddr = 20
 )
 
-// consoleState is the console's part of the server. (Kept beside Server in a
-// package-level map until Server has a field for it.)
+// consoleState is the console's part of the server.
 type consoleState struct {
 	pages *console.Pages
 }
 
-// consoleStates maps each *Server to its console state.
-var consoleStates sync.Map
-
 // cs returns the server's console state, created by consoleRoutes.
 func (s *Server) cs() *consoleState {
-	v, ok := consoleStates.Load(s)
-	if !ok {
+	if s.console == nil {
 		panic("api: console state used before consoleRoutes ran")
 	}
-	return v.(*consoleState)
+	return s.console
 }
 
 // consoleError is a refusal with its HTTP status and a message for people.

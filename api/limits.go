@@ -26,6 +26,9 @@ func (s *Server) allow(ctx context.Context, rules []limitRule) (bool, time.Durat
 	defer cancel()
 	for _, r := range rules {
 		ok, retry, err := s.kv.Allow(ctx, r.key, r.perMinute)
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return false, 0 // the client left: nothing to say about Redis
+		}
 		if errors.Is(err, survey.ErrUnavailable) {
 			s.fallbackOn(err)
 			ok, retry = s.local.allow(r.key, r.perMinute, s.now())

@@ -47,6 +47,8 @@ type Server struct {
 	quotaLocks keyedMutex
 	// progressCache shares each survey's progress between the console's viewers.
 	progressCache progressCache
+	// console holds the console's templates, set by consoleRoutes.
+	console *consoleState
 }
 
 // New builds the server and its routes.

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -39,6 +40,8 @@ type Servers struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	redis  *miniredis.Miniredis
+	clock  chan struct{} // closed to stop redisClock
+	ticks  sync.WaitGroup
 	file   string
 }
 
@@ -82,6 +85,9 @@ func Start(dataDir string, want Want, log *slog.Logger) (*Servers, error) {
 		}
 		s.redis = m
 		s.RedisURL = "redis://" + m.Addr()
+		s.clock = make(chan struct{})
+		s.ticks.Add(1)
+		go s.redisClock(m)
 	}
 	s.PID = os.Getpid()
 	b, _ := json.Marshal(s.Endpoints)
@@ -146,12 +152,34 @@ func attach(file string, want Want) (*Servers, error) {
 	return &Servers{Endpoints: ep, Attached: true}, nil
 }
 
+// redisClock moves miniredis's clock with the real one. miniredis ages keys
+// only when told to, so without it no TTL would ever run out: sessions would
+// never time out, nor login lockouts end, nor rate-limit keys go away.
+func (s *Servers) redisClock(m *miniredis.Miniredis) {
+	defer s.ticks.Done()
+	t := time.NewTicker(250 * time.Millisecond)
+	defer t.Stop()
+	last := time.Now()
+	for {
+		select {
+		case <-s.clock:
+			return
+		case now := <-t.C:
+			m.SetTime(now)
+			m.FastForward(now.Sub(last))
+			last = now
+		}
+	}
+}
+
 // Close stops the servers this process started and releases the data directory.
 func (s *Servers) Close() {
 	if s == nil || s.Attached {
 		return
 	}
 	if s.redis != nil {
+		close(s.clock)
+		s.ticks.Wait()
 		s.redis.Close()
 	}
 	if s.cancel != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -15,11 +16,17 @@ import (
 // It is a hint, read by _id, so that a process starting to append to a long
 // chain need not find the head among the responses (a scan of the whole
 // collection on the embedded store, which uses no index but the unique ones
-// for writes). It is written after every stored batch and so never runs
-// ahead of the chain; when it lags (a crash between the two writes), the
-// unique (survey_id, seq) index refuses the next append and the writer falls
-// back to the responses themselves.
+// for writes). It is written after a stored batch at most every hintEvery per
+// survey and process, and for every chain when the store closes, so it never
+// runs ahead of the chain and is exact after a clean stop. When it lags (a
+// crash, or another replica's appends), the unique (survey_id, seq) index
+// refuses the next append and the writer falls back to the responses.
 const colChainHeads = "chain_heads"
+
+// hintEvery is how often a process writes a survey's hint while appending:
+// each write is one more write transaction, which the embedded store
+// serialises with the inserts.
+const hintEvery = time.Second
 
 // hintTries is how many refused appends in a row a writer retries from the
 // hint (another replica's head is written just after its batch) before it
@@ -51,6 +58,38 @@ func (s *Store) setHeadHint(ctx context.Context, surveyID string, seq int64, has
 		options.UpdateOne().SetUpsert(true))
 	if err != nil && !mongo.IsDuplicateKeyError(err) { // duplicate: the hint is already further on
 		s.log.Warn("could not write the chain head hint", "survey", surveyID, "seq", seq, "error", err)
+	}
+}
+
+// hintAfterBatch writes the chain's new head to its hint if the last write
+// is older than hintEvery. c.mu is not held: only the flushing writer calls it.
+func (s *Store) hintAfterBatch(ctx context.Context, surveyID string, c *chainState) {
+	if now := time.Now(); now.Sub(c.hintAt) >= hintEvery {
+		s.setHeadHint(ctx, surveyID, c.seq, c.hash)
+		c.hinted, c.hintAt = c.seq, now
+	}
+}
+
+// writeHints brings every chain's hint up to this process's head, when the
+// store closes; appends have stopped by then.
+func (s *Store) writeHints(ctx context.Context) {
+	s.mu.Lock()
+	type head struct {
+		survey string
+		seq    int64
+		hash   string
+	}
+	var heads []head
+	for id, c := range s.chains {
+		c.mu.Lock()
+		if c.known && !c.flushing && c.seq > c.hinted {
+			heads = append(heads, head{id, c.seq, c.hash})
+		}
+		c.mu.Unlock()
+	}
+	s.mu.Unlock()
+	for _, h := range heads {
+		s.setHeadHint(ctx, h.survey, h.seq, h.hash)
 	}
 }
 

@@ -31,9 +31,9 @@ func verifyChain(t *testing.T, s *store.Store, surveyID string) int64 {
 	return seq
 }
 
-// TestChainHeadHint: every stored batch moves the survey's head hint; a new
-// process continues the chain from it, and from the responses when the hint
-// lags (a crash between the writes) or is missing.
+// TestChainHeadHint: a process leaves the survey's head in the hint when it
+// closes; a new process continues the chain from it, and from the responses
+// when the hint lags (a crash) or is missing.
 func TestChainHeadHint(t *testing.T) {
 	ctx := context.Background()
 	uri := testenv.Mongo(t, t.TempDir())
@@ -62,10 +62,15 @@ func TestChainHeadHint(t *testing.T) {
 		}
 		return doc.Seq, doc.Hash
 	}
+	// A process appends and stops cleanly: its last head is in the hint.
 	first := open()
 	appendN(first, 0, 5)
-	seq, hash := hint(first)
-	wantSeq, wantHash, err := first.Head(ctx, "sh")
+	if err := first.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	reader := open()
+	seq, hash := hint(reader)
+	wantSeq, wantHash, err := reader.Head(ctx, "sh")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,27 +80,32 @@ func TestChainHeadHint(t *testing.T) {
 
 	// A new process continues from the hint.
 	appendN(open(), 5, 3)
-	if n := verifyChain(t, first, "sh"); n != 8 {
+	if n := verifyChain(t, reader, "sh"); n != 8 {
 		t.Fatalf("chain length %d, want 8", n)
 	}
-	// The hint lags: the next writer is refused, reads the responses, goes on.
-	if _, err := first.Collection("chain_heads").UpdateOne(ctx, bson.M{"_id": "sh"},
+	// The hint lags (a crash): the next writer is refused, reads the
+	// responses, goes on, and leaves the hint right when it stops.
+	if _, err := reader.Collection("chain_heads").UpdateOne(ctx, bson.M{"_id": "sh"},
 		bson.M{"$set": bson.M{"seq": 2, "hash": "stale"}}); err != nil {
 		t.Fatal(err)
 	}
-	appendN(open(), 8, 4)
-	if n := verifyChain(t, first, "sh"); n != 12 {
+	third := open()
+	appendN(third, 8, 4)
+	if n := verifyChain(t, reader, "sh"); n != 12 {
 		t.Fatalf("after a lagging hint: chain length %d, want 12", n)
 	}
-	if seq, _ := hint(first); seq != 12 {
+	if err := third.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if seq, _ := hint(reader); seq != 12 {
 		t.Fatalf("hint after recovery at %d, want 12", seq)
 	}
 	// No hint at all (data from before hints): the head comes from the responses.
-	if _, err := first.Collection("chain_heads").DeleteOne(ctx, bson.M{"_id": "sh"}); err != nil {
+	if _, err := reader.Collection("chain_heads").DeleteOne(ctx, bson.M{"_id": "sh"}); err != nil {
 		t.Fatal(err)
 	}
 	appendN(open(), 12, 2)
-	if n := verifyChain(t, first, "sh"); n != 14 {
+	if n := verifyChain(t, reader, "sh"); n != 14 {
 		t.Fatalf("without a hint: chain length %d, want 14", n)
 	}
 }

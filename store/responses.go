@@ -28,7 +28,9 @@ type chainState struct {
 	pending  []*appendReq
 	flushing bool
 	known    bool
-	refused  int // appends refused in a row for a taken sequence number
+	refused  int       // appends refused in a row for a taken sequence number
+	hinted   int64     // the head last written to the survey's hint
+	hintAt   time.Time // when
 	seq      int64
 	hash     string
 }
@@ -76,9 +78,10 @@ const maxBatch = 256
 // ErrAlreadyRecorded when r itself was stored before, survey.ErrUnavailable when
 // the store cannot be reached.
 //
-// Appends wait in a per-survey queue; whoever finds no flush under way seals
-// the queue in order and writes it with one ordered InsertMany (group commit),
-// so concurrent respondents share round trips without breaking the chain.
+// Appends wait in a per-survey queue; whoever finds no flush under way starts
+// one, which seals the queue in order and writes it in ordered InsertMany
+// batches (group commit) until it is empty, so concurrent respondents share
+// round trips without breaking the chain.
 func (s *Store) AppendResponse(ctx context.Context, r *survey.Response) error {
 	c := s.chain(r.SurveyID)
 	req := &appendReq{r: r, key: OnceKey(r), done: make(chan error, 1)}
@@ -90,15 +93,16 @@ func (s *Store) AppendResponse(ctx context.Context, r *survey.Response) error {
 	}
 	c.mu.Unlock()
 	if lead {
-		s.flush(context.WithoutCancel(ctx), c)
+		// Its own goroutine: under sustained load the queue may not empty
+		// for a long time, and no respondent should wait for others' batches.
+		go s.flush(context.WithoutCancel(ctx), c)
 	}
 	return <-req.done
 }
 
-// flush writes the queue until it is empty.
+// flush writes the queue until it is empty; each batch has its own deadline,
+// since under sustained load the queue may not empty for a long time.
 func (s *Store) flush(ctx context.Context, c *chainState) {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
 	for {
 		c.mu.Lock()
 		if len(c.pending) == 0 {
@@ -110,7 +114,9 @@ func (s *Store) flush(ctx context.Context, c *chainState) {
 		batch := append([]*appendReq(nil), c.pending[:n]...)
 		c.pending = c.pending[n:]
 		c.mu.Unlock()
-		retry := s.writeBatch(ctx, c, batch)
+		bctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		retry := s.writeBatch(bctx, c, batch)
+		cancel()
 		if len(retry) > 0 {
 			c.mu.Lock()
 			c.pending = append(retry, c.pending...)
@@ -143,7 +149,7 @@ func (s *Store) writeBatch(ctx context.Context, c *chainState, batch []*appendRe
 	_, err := col.InsertMany(ctx, docs, options.InsertMany().SetOrdered(true))
 	if err == nil {
 		c.seq, c.hash, c.refused = seq, hash, 0
-		s.setHeadHint(ctx, batch[0].r.SurveyID, seq, hash)
+		s.hintAfterBatch(ctx, batch[0].r.SurveyID, c)
 		for _, q := range batch {
 			q.done <- nil
 		}
@@ -168,7 +174,7 @@ func (s *Store) writeBatch(ctx context.Context, c *chainState, batch []*appendRe
 	}
 	if failed > 0 {
 		c.seq, c.hash, c.refused = batch[failed-1].r.Seq, batch[failed-1].r.Hash, 0
-		s.setHeadHint(ctx, batch[0].r.SurveyID, c.seq, c.hash)
+		s.hintAfterBatch(ctx, batch[0].r.SurveyID, c)
 	}
 	bad := batch[failed]
 	rest := batch[failed+1:]

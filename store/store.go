@@ -73,8 +73,9 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close disconnects.
+// Close writes the chain head hints and disconnects.
 func (s *Store) Close(ctx context.Context) error {
+	s.writeHints(ctx)
 	return s.client.Disconnect(ctx)
 }
 

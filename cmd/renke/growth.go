@@ -47,7 +47,7 @@ func runGrowth(ctx context.Context, args []string) error {
 	st := b.env.store
 	fmt.Printf("renke bench growth: sizes %v, submissions at concurrency %d for %v per step, %d shared codes, store %s, %d CPUs\n",
 		steps, *conc, *dur, len(b.codes), storeKind(b.cfg), runtime.NumCPU())
-	fmt.Println("size | fill/s | submit/s | p50 | p99 | chain head | count 1 code | counts by code | per hour | report (ns/response)")
+	fmt.Println("size | fill/s | submit/s | p50 | p99 | stored after | chain head | count 1 code | counts by code | per hour | report (ns/response)")
 	sub := loadtest.NewSubmitter(b.url, *conc)
 	var filled atomic.Int64
 	for _, size := range steps {
@@ -65,12 +65,12 @@ func runGrowth(ctx context.Context, args []string) error {
 			return fmt.Errorf("size %d: %d of %d submissions failed: %v", size, res.Errors, res.Requests, res.Statuses)
 		}
 		q, rep := "skipped | skipped | skipped | skipped", "skipped"
+		n, _, err := st.Head(ctx, b.survey.ID)
+		if err != nil {
+			return err
+		}
 		if size <= *readsMax {
 			if q, err = timeQueries(ctx, st, b); err != nil {
-				return err
-			}
-			n, _, err := st.Head(ctx, b.survey.ID)
-			if err != nil {
 				return err
 			}
 			t := time.Now()
@@ -80,8 +80,8 @@ func runGrowth(ctx context.Context, args []string) error {
 			d := time.Since(t)
 			rep = fmt.Sprintf("%v (%.0f)", d.Round(time.Millisecond), float64(d.Nanoseconds())/float64(n))
 		}
-		fmt.Printf("%d | %.0f | %.0f | %v | %v | %s | %s\n", size, fillRate, res.Rate(),
-			res.P50.Round(time.Millisecond), res.P99.Round(time.Millisecond), q, rep)
+		fmt.Printf("%d | %.0f | %.0f | %v | %v | %d | %s | %s\n", size, fillRate, res.Rate(),
+			res.P50.Round(time.Millisecond), res.P99.Round(time.Millisecond), n, q, rep)
 	}
 	plans, err := st.ExplainHotQueries(ctx, b.survey.ID, b.codes[0].Code)
 	if err != nil {
