@@ -40,14 +40,12 @@ func hotQueries(surveyID, code, responseID string) []hotQuery {
 		{"chain head from the responses", "a survey without a hint; a hint refused three times in a row",
 			bson.D{{Key: "find", Value: colResponses}, {Key: "filter", Value: match},
 				{Key: "sort", Value: bson.D{{Key: "seq", Value: -1}}}, {Key: "limit", Value: 1}}},
-		{"responses of a code (quota counter)", "a code's first submission after Redis starts; Redis outages",
-			bson.D{{Key: "count", Value: colResponses}, {Key: "query", Value: bson.D{{Key: "code", Value: code}}}}},
-		{"responses per code (progress, codes page)", "console progress, every 10 s per open page",
+		{"responses per code (quota counters, codes page)", "a survey's first submissions after Redis starts; Redis outages; the codes page",
 			bson.D{{Key: "aggregate", Value: colResponses}, {Key: "pipeline", Value: bson.A{
 				bson.D{{Key: "$match", Value: match}},
 				bson.D{{Key: "$group", Value: bson.D{{Key: "_id", Value: "$code"}, {Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}},
 			}}, {Key: "cursor", Value: bson.D{}}}},
-		{"responses in chain order (report, verify, export)", "each report or export",
+		{"responses in chain order (report, progress, verify, export)", "each report or export; progress at most every 10 s per survey",
 			bson.D{{Key: "find", Value: colResponses}, {Key: "filter", Value: match}, {Key: "sort", Value: bson.D{{Key: "seq", Value: 1}}}}},
 	}
 }
@@ -92,7 +90,7 @@ func readPlan(res bson.M) QueryPlan {
 	})
 	sort.Strings(sqlite)
 	if len(stages) > 0 { // MongoDB
-		p := QueryPlan{Plan: strings.Join(stages, " ← ")}
+		p := QueryPlan{Plan: strings.Join(stages, " → ")}
 		if len(indexes) > 0 {
 			p.Plan += " (index " + strings.Join(indexes, ", ") + ")"
 		}
@@ -109,19 +107,27 @@ func readPlan(res bson.M) QueryPlan {
 	return p
 }
 
-// walkPlan calls fn for every key of a nested explain document.
+// walkPlan calls fn for every key of a nested explain document, keys in
+// sorted order, so that a plan's stages come innermost first ("inputStage"
+// sorts before "stage") whatever type the document decoded to.
 func walkPlan(v any, fn func(key string, v any)) {
 	switch x := v.(type) {
 	case bson.M:
-		for k, e := range x {
-			fn(k, e)
-			walkPlan(e, fn)
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fn(k, x[k])
+			walkPlan(x[k], fn)
 		}
 	case bson.D:
+		m := make(bson.M, len(x))
 		for _, e := range x {
-			fn(e.Key, e.Value)
-			walkPlan(e.Value, fn)
+			m[e.Key] = e.Value
 		}
+		walkPlan(m, fn)
 	case bson.A:
 		for _, e := range x {
 			walkPlan(e, fn)

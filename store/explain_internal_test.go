@@ -15,7 +15,7 @@ func TestReadPlan(t *testing.T) {
 	}{
 		{"mongodb index scan", bson.M{"queryPlanner": bson.M{"winningPlan": bson.M{"stage": "LIMIT",
 			"inputStage": bson.M{"stage": "FETCH", "inputStage": bson.M{"stage": "IXSCAN", "indexName": "survey_seq"}}}}},
-			true, "LIMIT ← FETCH ← IXSCAN (index survey_seq)"},
+			true, "IXSCAN → FETCH → LIMIT (index survey_seq)"},
 		{"mongodb aggregate over a collection scan", bson.M{"stages": bson.A{bson.M{"$cursor": bson.M{"queryPlanner": bson.M{
 			"winningPlan": bson.M{"stage": "COLLSCAN"}}}}}}, false, "COLLSCAN"},
 		{"ferretdb index search", bson.M{"filterPushdown": true, "sortPushdown": false,

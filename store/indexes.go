@@ -26,8 +26,6 @@ var indexes = map[string][]index{
 		{name: "survey_seq", keys: bson.D{{Key: "survey_id", Value: 1}, {Key: "seq", Value: 1}}, unique: true},
 		// One response per one-time code, and one per device per survey on shared codes.
 		{name: "once_key", keys: bson.D{{Key: "once_key", Value: 1}}, unique: true},
-		// Quota counts and progress by code.
-		{name: "code", keys: bson.D{{Key: "code", Value: 1}}},
 	},
 }
 
