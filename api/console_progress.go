@@ -60,8 +60,7 @@ func (s *Server) computeProgress(ctx context.Context, sv *survey.Survey) (consol
 	err = s.store.EachResponse(ctx, sv.ID, func(r *survey.Response) error {
 		rs = append(rs, *r)
 		counts[r.Code]++
-		t := r.SubmittedAt.In(survey.Shanghai)
-		hours[time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), 0, 0, 0, survey.Shanghai)]++
+		hours[survey.HourStart(r.SubmittedAt, survey.Shanghai)]++
 		return nil
 	})
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"renke/survey"
 )
 
 // HourCount is the number of responses submitted in one hour.
@@ -39,8 +41,7 @@ func (s *Store) ResponsesPerHour(ctx context.Context, surveyID string, since tim
 		if err := cur.Decode(&row); err != nil {
 			return nil, fmt.Errorf("responses per hour: decode: %w", err)
 		}
-		t := row.At.In(loc)
-		counts[time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), 0, 0, 0, loc)]++
+		counts[survey.HourStart(row.At, loc)]++
 	}
 	if err := cur.Err(); err != nil {
 		return nil, fmt.Errorf("responses per hour of %s: %w", surveyID, classify(err))

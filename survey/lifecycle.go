@@ -16,6 +16,12 @@ var Shanghai = func() *time.Location {
 	return loc
 }()
 
+// HourStart is the start of the hour of t in loc: the bucket of responses-per-hour counts.
+func HourStart(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), 0, 0, 0, loc)
+}
+
 // Life-cycle errors.
 var (
 	// ErrFrozen: forms, scoring and weights cannot change once a survey has opened.
