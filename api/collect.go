@@ -206,6 +206,7 @@ func (s *Server) takeQuota(c *gin.Context, code *survey.Code) (done func(stored 
 						s.log.Warn("could not give back a quota place", "survey", code.SurveyID, "error", err)
 					}
 				}
+				s.quotaLocks.settle(code.Code)
 				mu.RUnlock()
 			}, outcome{}
 		case errors.Is(err, survey.ErrQuotaFull):
@@ -215,7 +216,9 @@ func (s *Server) takeQuota(c *gin.Context, code *survey.Code) (done func(stored 
 		case errors.Is(err, kv.ErrNotLoaded):
 			mu.RUnlock()
 			mu.Lock()
-			n, err := s.store.CountOfCode(ctx, code.SurveyID, code.Code)
+			// Any pass that began after this code's last submission in
+			// this process was settled sees every response of it stored here.
+			n, err := s.store.CountOfCode(ctx, code.SurveyID, code.Code, s.quotaLocks.lastSettled(code.Code))
 			if err == nil {
 				err = s.kv.LoadQuota(ctx, code.Code, n)
 			}
@@ -249,7 +252,7 @@ func (s *Server) quotaFromStore(c *gin.Context, code *survey.Code) (func(bool), 
 	n, ok := s.local.fallbackCount(code.Code)
 	if !ok {
 		var err error
-		if n, err = s.store.CountOfCode(c.Request.Context(), code.SurveyID, code.Code); err != nil {
+		if n, err = s.store.CountOfCode(c.Request.Context(), code.SurveyID, code.Code, s.quotaLocks.lastSettled(code.Code)); err != nil {
 			mu.Unlock()
 			return nil, s.unavailable(err)
 		}
@@ -267,14 +270,35 @@ func (s *Server) quotaFromStore(c *gin.Context, code *survey.Code) (func(bool), 
 			// drop it (best effort) so the next submission reloads it.
 			_ = s.kv.ForgetQuota(context.WithoutCancel(c.Request.Context()), code.Code)
 		}
+		s.quotaLocks.settle(code.Code)
 		mu.Unlock()
 	}, outcome{}
 }
 
-// keyedMutex hands out one read-write mutex per key.
+// keyedMutex hands out one read-write mutex per key, and remembers when each
+// key's last submission holding it was settled.
 type keyedMutex struct {
-	mu sync.Mutex
-	m  map[string]*sync.RWMutex
+	mu      sync.Mutex
+	m       map[string]*sync.RWMutex
+	settled map[string]time.Time
+}
+
+// settle records that a submission holding key's lock is settled (stored or
+// given up); call it before the unlock.
+func (k *keyedMutex) settle(key string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.settled == nil {
+		k.settled = map[string]time.Time{}
+	}
+	k.settled[key] = time.Now()
+}
+
+// lastSettled is when key's last submission was settled (zero: never).
+func (k *keyedMutex) lastSettled(key string) time.Time {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.settled[key]
 }
 
 func (k *keyedMutex) get(key string) *sync.RWMutex {

@@ -140,7 +140,7 @@ func TestSubmissionStatuses(t *testing.T) {
 		t.Fatalf("wrong content type: %d", w.Code)
 	}
 	// Nothing of the refused ones was stored.
-	if n, _ := f.store.CountOfCode(context.Background(), f.sv.ID, otc[1].Code); n != 0 {
+	if n, _ := f.store.CountOfCode(context.Background(), f.sv.ID, otc[1].Code, time.Now()); n != 0 {
 		t.Fatalf("refused submissions stored %d responses", n)
 	}
 	// 410 once the survey closes.
@@ -192,7 +192,7 @@ func TestSharedCodeQuotaAndDevices(t *testing.T) {
 	if got[http.StatusCreated] != 28 || got[http.StatusConflict] != 32 {
 		t.Fatalf("quota race: %v, want 28 created and 32 conflicts", got)
 	}
-	if n, _ := f.store.CountOfCode(context.Background(), f.sv.ID, shared.Code); n != 30 {
+	if n, _ := f.store.CountOfCode(context.Background(), f.sv.ID, shared.Code, time.Now()); n != 30 {
 		t.Fatalf("stored %d for a quota of 30", n)
 	}
 }

@@ -9,7 +9,7 @@ import (
 
 // countPass is one pass counting a survey's stored responses by code.
 type countPass struct {
-	ticket uint64 // calls with a smaller ticket arrived before the pass began
+	began  time.Time
 	done   chan struct{}
 	counts map[string]int64
 	err    error
@@ -18,26 +18,22 @@ type countPass struct {
 // codeCounts lets concurrent callers share passes over a survey's responses.
 type codeCounts struct {
 	mu      sync.Mutex
-	tick    uint64
 	running map[string]*countPass // by survey
 }
 
 // CountOfCode counts the stored responses of one code of a survey, from a pass
-// over the survey's responses that began after the call did: a response stored
-// before the call is counted. Callers for one survey share passes, so the
-// quota counters of all its codes, lost with an emptied Redis, are reloaded
-// with one or two reads of the survey rather than one per code (on the
-// embedded store every such read scans the whole collection).
-func (s *Store) CountOfCode(ctx context.Context, surveyID, code string) (int64, error) {
+// over the survey's responses that began after the time given: every
+// response stored before then is counted. Callers for one survey share
+// passes, so the quota counters of all its codes, lost with an emptied Redis,
+// are reloaded with one or two reads of the survey rather than one per code
+// (on the embedded store every such read scans the whole collection).
+func (s *Store) CountOfCode(ctx context.Context, surveyID, code string, after time.Time) (int64, error) {
 	cc := &s.counts
 	cc.mu.Lock()
-	cc.tick++
-	mine := cc.tick
 	for {
 		p := cc.running[surveyID]
 		if p == nil {
-			cc.tick++
-			p = &countPass{ticket: cc.tick, done: make(chan struct{})}
+			p = &countPass{began: time.Now(), done: make(chan struct{})}
 			if cc.running == nil {
 				cc.running = map[string]*countPass{}
 			}
@@ -59,9 +55,9 @@ func (s *Store) CountOfCode(ctx context.Context, surveyID, code string) (int64, 
 		case <-ctx.Done():
 			return 0, fmt.Errorf("count responses of code: %w", classify(ctx.Err()))
 		}
-		if p.ticket > mine { // the pass began after this call
+		if p.began.After(after) {
 			return p.counts[code], p.err
 		}
-		cc.mu.Lock() // it began before: look for (or start) a later one
+		cc.mu.Lock() // it began too early: look for (or start) a later one
 	}
 }

@@ -13,8 +13,9 @@ import (
 )
 
 // TestCountOfCodeSeesEarlierWrites: callers share passes over the survey, yet
-// every count includes the responses stored before it was asked for, even
-// while other callers' passes are under way.
+// every count includes the responses stored before the time it names, even
+// while other callers' passes are under way; a caller naming no time joins
+// the pass under way.
 func TestCountOfCodeSeesEarlierWrites(t *testing.T) {
 	ctx := context.Background()
 	s := testenv.Store(t)
@@ -37,7 +38,7 @@ func TestCountOfCodeSeesEarlierWrites(t *testing.T) {
 				return
 			default:
 			}
-			if _, err := s.CountOfCode(ctx, "sc", "busy"); err != nil {
+			if _, err := s.CountOfCode(ctx, "sc", "busy", time.Time{}); err != nil {
 				t.Errorf("busy count: %v", err)
 				return
 			}
@@ -56,7 +57,7 @@ func TestCountOfCodeSeesEarlierWrites(t *testing.T) {
 					t.Errorf("append: %v", err)
 					return
 				}
-				n, err := s.CountOfCode(ctx, "sc", code)
+				n, err := s.CountOfCode(ctx, "sc", code, time.Now())
 				if err != nil {
 					t.Errorf("count: %v", err)
 					return
@@ -70,14 +71,14 @@ func TestCountOfCodeSeesEarlierWrites(t *testing.T) {
 	wg.Wait()
 	close(stop)
 	busy.Wait()
-	if n, err := s.CountOfCode(ctx, "sc", "no-such-code"); err != nil || n != 0 {
+	if n, err := s.CountOfCode(ctx, "sc", "no-such-code", time.Now()); err != nil || n != 0 {
 		t.Fatalf("unused code: %d, %v", n, err)
 	}
 	// A caller that gives up does not spoil the pass for the others.
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	_, _ = s.CountOfCode(cctx, "sc", "code-0")
-	if n, err := s.CountOfCode(ctx, "sc", "code-0"); err != nil || n != each {
+	_, _ = s.CountOfCode(cctx, "sc", "code-0", time.Now())
+	if n, err := s.CountOfCode(ctx, "sc", "code-0", time.Now()); err != nil || n != each {
 		t.Fatalf("after a cancelled caller: %d, %v", n, err)
 	}
 }

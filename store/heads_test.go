@@ -109,3 +109,26 @@ func TestChainHeadHint(t *testing.T) {
 		t.Fatalf("without a hint: chain length %d, want 14", n)
 	}
 }
+
+// TestEachResponseInChainOrder: records stored out of chain order (appends
+// racing between replicas) are still read in order, and records after a gap
+// come last, in order, for the verifier to report.
+func TestEachResponseInChainOrder(t *testing.T) {
+	ctx := context.Background()
+	s := testenv.Store(t)
+	col := s.Collection("responses")
+	for _, seq := range []int64{2, 1, 3, 5, 4, 9, 7} {
+		r := response("so", "c1", survey.SharedCode, fmt.Sprintf("d%d", seq))
+		r.Seq = seq
+		if _, err := col.InsertOne(ctx, store.RawDocument(r, fmt.Sprintf("r%d", seq))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []int64
+	if err := s.EachResponse(ctx, "so", func(r *survey.Response) error { got = append(got, r.Seq); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != "[1 2 3 4 5 7 9]" {
+		t.Fatalf("read in order %v, want [1 2 3 4 5 7 9]", got)
+	}
+}

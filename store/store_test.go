@@ -121,7 +121,7 @@ func TestChainAndIdempotentRetry(t *testing.T) {
 	if n != 31 || seq != 31 || seq != wantSeq || head != wantHead {
 		t.Fatalf("chain: %d records, verified to seq %d head %s; store head %d %s", n, seq, head, wantSeq, wantHead)
 	}
-	if c, _ := s.CountOfCode(ctx, "s1", "shared-1"); c != 31 {
+	if c, _ := s.CountOfCode(ctx, "s1", "shared-1", time.Now()); c != 31 {
 		t.Fatalf("count by code = %d, want 31", c)
 	}
 }
