@@ -71,8 +71,10 @@ func (s *Store) hintAfterBatch(ctx context.Context, surveyID string, c *chainSta
 }
 
 // writeHints brings every chain's hint up to this process's head, when the
-// store closes; appends have stopped by then.
+// store closes; appends have stopped by then, and it waits for the flushes
+// that are still finishing.
 func (s *Store) writeHints(ctx context.Context) {
+	s.flushes.Wait()
 	s.mu.Lock()
 	type head struct {
 		survey string
@@ -82,7 +84,7 @@ func (s *Store) writeHints(ctx context.Context) {
 	var heads []head
 	for id, c := range s.chains {
 		c.mu.Lock()
-		if c.known && !c.flushing && c.seq > c.hinted {
+		if c.known && c.seq > c.hinted {
 			heads = append(heads, head{id, c.seq, c.hash})
 		}
 		c.mu.Unlock()

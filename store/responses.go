@@ -96,7 +96,11 @@ func (s *Store) AppendResponse(ctx context.Context, r *survey.Response) error {
 	if lead {
 		// Its own goroutine: under sustained load the queue may not empty
 		// for a long time, and no respondent should wait for others' batches.
-		go s.flush(context.WithoutCancel(ctx), c)
+		s.flushes.Add(1)
+		go func() {
+			defer s.flushes.Done()
+			s.flush(context.WithoutCancel(ctx), c)
+		}()
 	}
 	return <-req.done
 }

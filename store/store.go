@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -32,7 +33,9 @@ type Store struct {
 	mu     sync.Mutex
 	chains map[string]*chainState // per-survey append lock and cached head
 
-	counts codeCounts // shared passes counting responses by code
+	counts  codeCounts     // shared passes counting responses by code
+	flushes sync.WaitGroup // flushes under way, for Close
+	closed  atomic.Bool
 }
 
 // Open connects to uri, checks the server answers and creates the indexes.
@@ -73,8 +76,11 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close writes the chain head hints and disconnects.
+// Close writes the chain head hints and disconnects; later calls do nothing.
 func (s *Store) Close(ctx context.Context) error {
+	if s.closed.Swap(true) {
+		return nil
+	}
 	s.writeHints(ctx)
 	return s.client.Disconnect(ctx)
 }
