@@ -210,7 +210,11 @@ func TestConsoleBrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("band"), "g3-4"), chromedp.SendKeys(chromedp.ID("school"), "X001"),
 		chromedp.SendKeys(chromedp.ID("school_name"), "解放碑小学"), chromedp.SetValue(chromedp.ID("urbanicity"), "城区"),
 		chromedp.SendKeys(chromedp.ID("quota"), "30"), chromedp.Click(chromedp.ID("issue")),
-		chromedp.WaitVisible(chromedp.ID("shared-codes")))
+		// The code page already lists the plan's codes: wait for the flash of the page the form leads to.
+		chromedp.WaitVisible(chromedp.CSS("p.flash")), chromedp.WaitVisible(chromedp.ID("shared-codes")))
+	if got := b.text("p.flash"); !strings.Contains(got, "已发放 1 个访问码") {
+		t.Errorf("flash after issuing %q", got)
+	}
 	if !strings.Contains(b.text("#shared-codes"), "解放碑小学") {
 		t.Errorf("issued code not listed")
 	}
