@@ -36,13 +36,12 @@ type Servers struct {
 	Endpoints
 	Attached bool
 
-	lock   *os.File
-	cancel context.CancelFunc
-	done   chan struct{}
-	redis  *miniredis.Miniredis
-	clock  chan struct{} // closed to stop redisClock
-	ticks  sync.WaitGroup
-	file   string
+	lock      *os.File
+	cancel    context.CancelFunc
+	done      chan struct{}
+	redis     *miniredis.Miniredis
+	stopClock func() // stops RealTime
+	file      string
 }
 
 // Want says which embedded servers to start.
@@ -85,9 +84,7 @@ func Start(dataDir string, want Want, log *slog.Logger) (*Servers, error) {
 		}
 		s.redis = m
 		s.RedisURL = "redis://" + m.Addr()
-		s.clock = make(chan struct{})
-		s.ticks.Add(1)
-		go s.redisClock(m)
+		s.stopClock = RealTime(m)
 	}
 	s.PID = os.Getpid()
 	b, _ := json.Marshal(s.Endpoints)
@@ -152,24 +149,30 @@ func attach(file string, want Want) (*Servers, error) {
 	return &Servers{Endpoints: ep, Attached: true}, nil
 }
 
-// redisClock moves miniredis's clock with the real one. miniredis ages keys
-// only when told to, so without it no TTL would ever run out: sessions would
-// never time out, nor login lockouts end, nor rate-limit keys go away.
-func (s *Servers) redisClock(m *miniredis.Miniredis) {
-	defer s.ticks.Done()
-	t := time.NewTicker(250 * time.Millisecond)
-	defer t.Stop()
-	last := time.Now()
-	for {
-		select {
-		case <-s.clock:
-			return
-		case now := <-t.C:
-			m.SetTime(now)
-			m.FastForward(now.Sub(last))
-			last = now
+// RealTime moves miniredis's clock with the real one until the returned stop
+// is called. miniredis ages keys only when told to, so without it no TTL
+// would ever run out: sessions would never time out, nor login lockouts end,
+// nor rate-limit keys go away.
+func RealTime(m *miniredis.Miniredis) (stop func()) {
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		last := time.Now()
+		for {
+			select {
+			case <-quit:
+				return
+			case now := <-t.C:
+				m.SetTime(now)
+				m.FastForward(now.Sub(last))
+				last = now
+			}
 		}
-	}
+	}()
+	var once sync.Once
+	return func() { once.Do(func() { close(quit); <-done }) }
 }
 
 // Close stops the servers this process started and releases the data directory.
@@ -178,8 +181,7 @@ func (s *Servers) Close() {
 		return
 	}
 	if s.redis != nil {
-		close(s.clock)
-		s.ticks.Wait()
+		s.stopClock()
 		s.redis.Close()
 	}
 	if s.cancel != nil {

@@ -1,6 +1,7 @@
 // Package testenv starts the real backing services tests run against: the
 // embedded FerretDB, and Redis — the real redis-server CI provides
-// (RENKE_TEST_REDIS_URL), or miniredis when none is configured.
+// (RENKE_TEST_REDIS_URL), or miniredis when none is configured, its clock
+// following the real one as the embedded default's does.
 package testenv
 
 import (
@@ -56,6 +57,7 @@ func RedisURL(t testing.TB) string {
 		return u
 	}
 	m := miniredis.RunT(t)
+	t.Cleanup(embedded.RealTime(m))
 	return "redis://" + m.Addr()
 }
 
@@ -93,6 +95,7 @@ func OwnRedis(t testing.TB) *Redis {
 	bin := os.Getenv("RENKE_TEST_REDIS_SERVER")
 	if bin == "" {
 		m := miniredis.RunT(t)
+		t.Cleanup(embedded.RealTime(m))
 		addr := m.Addr()
 		return &Redis{URL: "redis://" + addr, Stop: m.Close, Start: func() {
 			if err := m.StartAddr(addr); err != nil {
