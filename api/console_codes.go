@@ -199,11 +199,12 @@ func (s *Server) codesSubmit(c *gin.Context) {
 		SchoolName: c.PostForm("school_name"), Township: c.PostForm("township"), Urbanicity: c.PostForm("urbanicity"), Quota: quota, Count: count}
 	codes, err := s.issueCodes(c, sv, in)
 	if err != nil {
-		if e := s.asConsoleError(err); e.status < 500 && codes == nil {
+		e := s.asConsoleError(err)
+		if e.status < 500 && codes == nil {
 			s.renderCodes(c, e.status, sv, in, 0, e.msg)
 			return
 		}
-		s.fail(c, err)
+		s.fail(c, e)
 		return
 	}
 	redirect(c, fmt.Sprintf("/console/surveys/%s/codes?issued=%d", sv.ID, len(codes)))

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -62,8 +63,7 @@ func (s *Server) renderReport(c *gin.Context, status int, sv *survey.Survey, msg
 	page := console.ReportPage{Survey: sv, CanOverride: userOf(c).Can(account.OverrideExclusion)}
 	rep, d, err := reporting.Build(c.Request.Context(), s.store, sv.ID)
 	if err != nil {
-		if e := s.asConsoleError(err); e.status == http.StatusServiceUnavailable {
-			s.fail(c, e)
+		if s.reportStoreDown(c, err) {
 			return
 		}
 		page.NoReport = err.Error()
@@ -88,6 +88,21 @@ func (s *Server) renderReport(c *gin.Context, status int, sv *survey.Survey, msg
 		Crumbs: append(countyCrumbs(sv.County), console.Crumb{Label: sv.Title, URL: "/console/surveys/" + sv.ID})})
 }
 
+// reportStoreDown answers 503 when a report could not be built because the store is
+// unreachable. Other failures are the survey's state (no valid response yet,
+// a chain that does not verify...) that the caller shows instead of a report;
+// they are logged unless they only mean no data yet.
+func (s *Server) reportStoreDown(c *gin.Context, err error) bool {
+	if errors.Is(err, survey.ErrUnavailable) {
+		s.fail(c, errStoreDown)
+		return true
+	}
+	if !errors.Is(err, report.ErrNoData) {
+		s.log.Warn("report not built", "path", c.Request.URL.Path, "err", err)
+	}
+	return false
+}
+
 // reportFile serves the report as a downloadable file in one format
 // (GET /console/surveys/:id/report.html, .pdf, .xlsx).
 func (s *Server) reportFile(format string) gin.HandlerFunc {
@@ -109,8 +124,7 @@ func (s *Server) reportFile(format string) gin.HandlerFunc {
 		in := &render.Input{Survey: sv}
 		rep, d, err := reporting.Build(c.Request.Context(), s.store, sv.ID)
 		if err != nil {
-			if e := s.asConsoleError(err); e.status == http.StatusServiceUnavailable {
-				s.fail(c, e)
+			if s.reportStoreDown(c, err) {
 				return
 			}
 			in.NoData = err.Error()
@@ -140,8 +154,7 @@ func (s *Server) exportCSV(c *gin.Context) {
 	}
 	rep, d, err := reporting.Build(c.Request.Context(), s.store, sv.ID)
 	if err != nil {
-		if e := s.asConsoleError(err); e.status == http.StatusServiceUnavailable {
-			s.fail(c, e)
+		if s.reportStoreDown(c, err) {
 			return
 		}
 		s.fail(c, cerr(http.StatusConflict, "暂不能导出："+err.Error()))
@@ -193,11 +206,12 @@ func (s *Server) overrideSubmit(c *gin.Context) {
 		return
 	}
 	if err := s.addOverride(c, sv, c.PostForm("response_id"), exclude, c.PostForm("reason")); err != nil {
-		if e := s.asConsoleError(err); e.status < 500 {
+		e := s.asConsoleError(err)
+		if e.status < 500 {
 			s.renderReport(c, e.status, sv, e.msg, "")
 			return
 		}
-		s.fail(c, err)
+		s.fail(c, e)
 		return
 	}
 	redirect(c, "/console/surveys/"+sv.ID+"/report?ok=override")
@@ -239,8 +253,7 @@ func (s *Server) apiReport(c *gin.Context) {
 	}
 	rep, _, err := reporting.Build(c.Request.Context(), s.store, sv.ID)
 	if err != nil {
-		if e := s.asConsoleError(err); e.status == http.StatusServiceUnavailable {
-			s.fail(c, e)
+		if s.reportStoreDown(c, err) {
 			return
 		}
 		s.fail(c, cerr(http.StatusConflict, "报告暂不能生成："+err.Error()))

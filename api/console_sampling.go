@@ -169,11 +169,12 @@ func (s *Server) samplingResult(c *gin.Context, sv *survey.Survey, err error, ok
 		s.renderSampling(c, http.StatusUnprocessableEntity, sv, fmt.Sprintf("抽样框有 %d 处错误，未保存任何内容：", len(fe.Problems)), fe.Problems)
 		return
 	}
-	if e := s.asConsoleError(err); e.status < 500 {
+	e := s.asConsoleError(err)
+	if e.status < 500 {
 		s.renderSampling(c, e.status, sv, e.msg, nil)
 		return
 	}
-	s.fail(c, err)
+	s.fail(c, e)
 }
 
 // frameSubmit is POST /console/surveys/:id/frame (multipart, field "frame").

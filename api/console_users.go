@@ -173,11 +173,12 @@ func (s *Server) usersResult(c *gin.Context, err error) {
 		redirect(c, "/console/users?ok=user")
 		return
 	}
-	if e := s.asConsoleError(err); e.status < 500 && e.status != http.StatusForbidden {
+	e := s.asConsoleError(err)
+	if e.status < 500 && e.status != http.StatusForbidden {
 		s.renderUsers(c, e.status, e.msg, "", "")
 		return
 	}
-	s.fail(c, err)
+	s.fail(c, e)
 }
 
 // userCreateSubmit is POST /console/users.

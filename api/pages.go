@@ -1,10 +1,12 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 
 	"github.com/gin-gonic/gin"
 
@@ -45,8 +47,19 @@ func (s *Server) html(c *gin.Context, status int, name string, data any) {
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Status(status)
 	if err := s.tmpl.ExecuteTemplate(c.Writer, name, data); err != nil {
+		if clientGone(c.Request.Context(), err) {
+			// Phones on slow networks often leave mid-page; nothing failed here.
+			s.log.Debug("respondent left before the page was written", "template", name, "error", err)
+			return
+		}
 		s.log.Error("render respondent page", "template", name, "error", err)
 	}
+}
+
+// clientGone tells a write that failed because the client went away (closed
+// the connection or canceled the request) from a failure of the server's own.
+func clientGone(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // message shows an outcome that ends the visit as a page.
