@@ -70,16 +70,7 @@ func auditQuery(c *gin.Context) (store.AuditFilter, int, error) {
 
 // auditPage is GET /console/audit (admins).
 func (s *Server) auditPage(c *gin.Context) {
-	if !userOf(c).Can(account.ViewAuditLog) {
-		s.fail(c, errForbidden)
-		return
-	}
-	f, limit, err := auditQuery(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	entries, err := s.store.Audit(c.Request.Context(), f, limit)
+	entries, f, limit, err := s.auditEntries(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -99,21 +90,25 @@ func (s *Server) auditPage(c *gin.Context) {
 
 // apiAudit is GET /api/v1/audit (admins).
 func (s *Server) apiAudit(c *gin.Context) {
-	if !userOf(c).Can(account.ViewAuditLog) {
-		s.fail(c, errForbidden)
-		return
-	}
-	f, limit, err := auditQuery(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	entries, err := s.store.Audit(c.Request.Context(), f, limit)
+	entries, _, _, err := s.auditEntries(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"entries": entries})
+}
+
+// auditEntries reads the page of the audit log the request asks for, for admins only.
+func (s *Server) auditEntries(c *gin.Context) ([]account.Entry, store.AuditFilter, int, error) {
+	if !userOf(c).Can(account.ViewAuditLog) {
+		return nil, store.AuditFilter{}, 0, errForbidden
+	}
+	f, limit, err := auditQuery(c)
+	if err != nil {
+		return nil, f, 0, err
+	}
+	entries, err := s.store.Audit(c.Request.Context(), f, limit)
+	return entries, f, limit, err
 }
 
 // apiSurveyAudit is GET /api/v1/surveys/:id/audit: the survey's trail, for

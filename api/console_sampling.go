@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -324,38 +325,31 @@ func (s *Server) apiPutFrame(c *gin.Context) {
 
 // apiFrame is GET /api/v1/surveys/:id/frame.
 func (s *Server) apiFrame(c *gin.Context) {
-	sv, err := s.surveyFor(c, account.ViewSurvey)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	f, err := s.store.Frame(c.Request.Context(), sv.ID)
-	if errors.Is(err, survey.ErrNotFound) {
-		err = cerr(http.StatusNotFound, "还没有抽样框")
-	}
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, f)
+	apiSurveyDoc(s, c, s.store.Frame, "还没有抽样框")
 }
 
 // apiPlan is GET /api/v1/surveys/:id/plan.
 func (s *Server) apiPlan(c *gin.Context) {
+	apiSurveyDoc(s, c, s.store.Plan, "还没有抽样方案")
+}
+
+// apiSurveyDoc answers with one stored document of a survey the user may see,
+// or 404 with missing when the survey has none yet.
+func apiSurveyDoc[T any](s *Server, c *gin.Context, load func(context.Context, string) (T, error), missing string) {
 	sv, err := s.surveyFor(c, account.ViewSurvey)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	p, err := s.store.Plan(c.Request.Context(), sv.ID)
+	doc, err := load(c.Request.Context(), sv.ID)
 	if errors.Is(err, survey.ErrNotFound) {
-		err = cerr(http.StatusNotFound, "还没有抽样方案")
+		err = cerr(http.StatusNotFound, missing)
 	}
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, p)
+	c.JSON(http.StatusOK, doc)
 }
 
 // apiDrawPlan is POST /api/v1/surveys/:id/plan.

@@ -14,14 +14,13 @@
 package web
 
 import (
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
-	"path"
 	"sync"
+
+	"renke/web/asset"
 )
 
 // StaticPrefix is the URL path under which Static() must be served.
@@ -48,31 +47,10 @@ func Static() fs.FS {
 	return sub
 }
 
-var assetVersions = sync.OnceValue(func() map[string]string {
-	out := map[string]string{}
-	entries, err := fs.ReadDir(Static(), ".")
-	if err != nil {
-		panic(fmt.Sprintf("web: read embedded static tree: %v", err))
-	}
-	for _, e := range entries {
-		b, err := fs.ReadFile(Static(), e.Name())
-		if err != nil {
-			panic(fmt.Sprintf("web: read embedded %s: %v", e.Name(), err))
-		}
-		sum := sha256.Sum256(b)
-		out[e.Name()] = hex.EncodeToString(sum[:5])
-	}
-	return out
-})
-
 // AssetURL is the URL of a static file, versioned by its content hash.
-func AssetURL(name string) (string, error) {
-	v, ok := assetVersions()[name]
-	if !ok {
-		return "", fmt.Errorf("web: no static file %q", name)
-	}
-	return path.Join(StaticPrefix, name) + "?v=" + v, nil
-}
+func AssetURL(name string) (string, error) { return assetURL(name) }
+
+var assetURL = asset.URLs(Static(), StaticPrefix)
 
 var parsed = sync.OnceValues(func() (*template.Template, error) {
 	t, err := template.New("").Funcs(template.FuncMap{"asset": AssetURL}).ParseFS(templateFiles, "templates/*.html")

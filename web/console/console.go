@@ -9,19 +9,17 @@
 package console
 
 import (
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io"
 	"io/fs"
 	"path"
 	"strings"
-	"sync"
 
 	"renke/account"
 	"renke/survey"
+	"renke/web/asset"
 )
 
 // StaticPrefix is the URL path under which Static() must be served.
@@ -48,32 +46,11 @@ func Static() fs.FS {
 	return sub
 }
 
-var assetVersions = sync.OnceValue(func() map[string]string {
-	out := map[string]string{}
-	entries, err := fs.ReadDir(Static(), ".")
-	if err != nil {
-		panic(fmt.Sprintf("console: read embedded static tree: %v", err))
-	}
-	for _, e := range entries {
-		b, err := fs.ReadFile(Static(), e.Name())
-		if err != nil {
-			panic(fmt.Sprintf("console: read embedded %s: %v", e.Name(), err))
-		}
-		sum := sha256.Sum256(b)
-		out[e.Name()] = hex.EncodeToString(sum[:5])
-	}
-	return out
-})
-
 // AssetURL is the URL of a static file, versioned by its content hash so it
 // can be cached for a long time.
-func AssetURL(name string) (string, error) {
-	v, ok := assetVersions()[name]
-	if !ok {
-		return "", fmt.Errorf("console: no static file %q", name)
-	}
-	return path.Join(StaticPrefix, name) + "?v=" + v, nil
-}
+func AssetURL(name string) (string, error) { return assetURL(name) }
+
+var assetURL = asset.URLs(Static(), StaticPrefix)
 
 // Crumb is one step of the breadcrumb trail.
 type Crumb struct {
