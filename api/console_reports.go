@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -18,6 +19,14 @@ import (
 	"renke/sheets"
 	"renke/survey"
 	"renke/web/console"
+)
+
+// A county's evaluators download a closed survey's report in several formats
+// in a row; its responses are read once for all of them (a county's survey
+// is a few thousand responses: a few MB each).
+const (
+	reportCacheSurveys = 8
+	reportCacheTTL     = 10 * time.Minute
 )
 
 // quality runs the quality rules over a survey's responses with the
@@ -61,7 +70,7 @@ func (s *Server) reportPage(c *gin.Context) {
 
 func (s *Server) renderReport(c *gin.Context, status int, sv *survey.Survey, msg, flashMsg string) {
 	page := console.ReportPage{Survey: sv, CanOverride: userOf(c).Can(account.OverrideExclusion)}
-	rep, d, err := reporting.Build(c.Request.Context(), s.store, sv.ID)
+	rep, d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
 	if err != nil {
 		if s.reportStoreDown(c, err) {
 			return
@@ -122,7 +131,7 @@ func (s *Server) reportFile(format string) gin.HandlerFunc {
 			return
 		}
 		in := &render.Input{Survey: sv}
-		rep, d, err := reporting.Build(c.Request.Context(), s.store, sv.ID)
+		rep, d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
 		if err != nil {
 			if s.reportStoreDown(c, err) {
 				return
@@ -152,7 +161,7 @@ func (s *Server) exportCSV(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	rep, d, err := reporting.Build(c.Request.Context(), s.store, sv.ID)
+	rep, d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
 	if err != nil {
 		if s.reportStoreDown(c, err) {
 			return
@@ -251,7 +260,7 @@ func (s *Server) apiReport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	rep, _, err := reporting.Build(c.Request.Context(), s.store, sv.ID)
+	rep, _, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
 	if err != nil {
 		if s.reportStoreDown(c, err) {
 			return

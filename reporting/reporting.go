@@ -36,30 +36,65 @@ func Build(ctx context.Context, st *store.Store, surveyID string) (*report.Repor
 	if err != nil {
 		return nil, nil, err
 	}
-	d := &Data{Survey: sv, Generated: time.Now().UTC(), Version: config.Version}
-	if d.Frame, err = st.Frame(ctx, surveyID); err != nil && !errors.Is(err, survey.ErrNotFound) {
-		return nil, nil, err
-	}
-	if d.Plan, err = st.Plan(ctx, surveyID); err != nil && !errors.Is(err, survey.ErrNotFound) {
-		return nil, nil, err
-	}
-	v := survey.NewVerifier()
-	err = st.EachResponse(ctx, surveyID, func(r *survey.Response) error {
-		if d.ChainError == nil {
-			if verr := v.Next(r); verr != nil {
-				d.ChainError = verr
-			}
-		}
-		d.Responses = append(d.Responses, *r)
-		return nil
-	})
+	l, err := load(ctx, st, sv)
 	if err != nil {
 		return nil, nil, err
 	}
+	return finish(ctx, st, l)
+}
+
+// loaded is what a report is computed from, read from the store once: the
+// survey's design and its responses with the result of checking their chain.
+type loaded struct {
+	survey    *survey.Survey
+	frame     *sampling.Frame
+	plan      *sampling.Plan
+	responses []survey.Response
+	chainErr  error
+	seq       int64
+	head      string
+	at        time.Time // when it was read
+}
+
+// load reads the survey's frame, plan and responses, verifying the chain.
+func load(ctx context.Context, st *store.Store, sv *survey.Survey) (*loaded, error) {
+	l := &loaded{survey: sv, at: time.Now()}
+	var err error
+	if l.frame, err = st.Frame(ctx, sv.ID); err != nil && !errors.Is(err, survey.ErrNotFound) {
+		return nil, err
+	}
+	if l.plan, err = st.Plan(ctx, sv.ID); err != nil && !errors.Is(err, survey.ErrNotFound) {
+		return nil, err
+	}
+	v := survey.NewVerifier()
+	err = st.EachResponse(ctx, sv.ID, func(r *survey.Response) error {
+		if l.chainErr == nil {
+			if verr := v.Next(r); verr != nil {
+				l.chainErr = verr
+			}
+		}
+		l.responses = append(l.responses, *r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	l.seq, l.head = v.Head()
+	return l, nil
+}
+
+// finish applies the quality rules and the evaluators' overrides, read now,
+// to the loaded responses and estimates. It leaves l unchanged, so a cached
+// load serves any number of builds.
+func finish(ctx context.Context, st *store.Store, l *loaded) (*report.Report, *Data, error) {
+	sv := l.survey
+	d := &Data{Survey: sv, Frame: l.frame, Plan: l.plan, Responses: l.responses, ChainError: l.chainErr,
+		Generated: time.Now().UTC(), Version: config.Version}
+	var err error
 	if d.Quality, err = report.CheckQuality(d.Responses, report.DefaultQualityConfig()); err != nil {
 		return nil, nil, err
 	}
-	if d.Overrides, err = st.Overrides(ctx, surveyID); err != nil {
+	if d.Overrides, err = st.Overrides(ctx, sv.ID); err != nil {
 		return nil, nil, err
 	}
 	if err := d.Quality.Apply(d.Overrides); err != nil {
@@ -72,9 +107,8 @@ func Build(ctx context.Context, st *store.Store, surveyID string) (*report.Repor
 	if err != nil {
 		return nil, nil, err
 	}
-	seq, head := v.Head()
 	rep.SurveyID, rep.County, rep.Title = sv.ID, sv.County, sv.Title
-	rep.ChainHead, rep.ChainLength = head, seq
+	rep.ChainHead, rep.ChainLength = l.head, l.seq
 	return rep, d, nil
 }
 

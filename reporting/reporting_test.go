@@ -35,7 +35,7 @@ func seed(t *testing.T, st *store.Store, n int) *survey.Survey {
 	for i := 0; i < n; i++ {
 		g := groups[rng.IntN(len(groups))]
 		u := survey.Urbanicities[rng.IntN(3)]
-		r := &survey.Response{ID: fmt.Sprintf("r%04d", i), SurveyID: sv.ID, Code: fmt.Sprintf("code-%d", i),
+		r := &survey.Response{ID: fmt.Sprintf("%s-r%04d", sv.ID, i), SurveyID: sv.ID, Code: fmt.Sprintf("%s-code-%d", sv.ID, i),
 			CodeKind: survey.OneTimeCode, Group: g, Urbanicity: u, DeviceID: fmt.Sprint("d", i),
 			AddrHash: fmt.Sprint("a", i%50), UAFamily: "wechat", Answers: map[string]string{},
 			StartedAt:   now.Add(-time.Duration(300+rng.IntN(600)) * time.Second).Add(-time.Duration(i) * time.Minute),
