@@ -272,6 +272,15 @@ func TestConsoleBrowser(t *testing.T) {
 	if got := b.fetch("/console/surveys/" + id + "/report.html"); got != "200 text/html; charset=utf-8" {
 		t.Errorf("report download in the browser: %s", got)
 	}
+	b.do("city view", chromedp.Click(chromedp.ID("city-link")), chromedp.WaitVisible(chromedp.ID("city")))
+	loaded, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(() => { const i = document.getElementById("city-chart"); return !!i && i.complete && i.naturalWidth > 0; })()`))
+	if err != nil || !loaded || !strings.Contains(b.text("#city"), "浏览器测试调查") {
+		t.Errorf("the city view's chart did not load (%v) or lacks the survey", err)
+	}
+	b.shot("city")
+	if got := b.fetch("/console/city.xlsx"); got != "200 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
+		t.Errorf("city workbook download in the browser: %s", got)
+	}
 	b.do("logout", chromedp.Click(chromedp.ID("logout")), chromedp.WaitVisible(chromedp.ID("login-form")))
 
 	// Admin: users and audit log.

@@ -112,6 +112,10 @@ func (s *Server) reportStoreDown(c *gin.Context, err error) bool {
 	return false
 }
 
+// reportFileCSP is the policy of a downloaded report page: its own inline CSS
+// and SVG, no script.
+const reportFileCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
 // reportFile serves the report as a downloadable file in one format
 // (GET /console/surveys/:id/report.html, .pdf, .xlsx).
 func (s *Server) reportFile(format string) gin.HandlerFunc {
@@ -147,7 +151,7 @@ func (s *Server) reportFile(format string) gin.HandlerFunc {
 			return
 		}
 		// The HTML file carries its own inline CSS and SVG and no script.
-		c.Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+		c.Header("Content-Security-Policy", reportFileCSP)
 		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="report-%s.%s"`, sv.ID, format))
 		c.Header("Cache-Control", "no-store")
 		c.Data(http.StatusOK, k.mime, buf.Bytes())

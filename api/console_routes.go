@@ -65,6 +65,9 @@ func (s *Server) consoleRoutes() error {
 	p.GET("/account", s.accountPage)
 	p.POST("/account/password", s.passwordSubmit)
 	p.GET("/audit", s.auditPage)
+	p.GET("/city", s.cityPage)
+	p.GET("/city.xlsx", s.cityFile("xlsx"))
+	p.GET("/city.html", s.cityFile("html"))
 
 	pub := e.Group("/api/v1")
 	pub.GET("/openapi.json", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", console.OpenAPI()) })

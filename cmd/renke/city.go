@@ -13,7 +13,7 @@ import (
 	"renke/config"
 	"renke/report/render"
 	"renke/reporting"
-	"renke/store"
+	"renke/reporting/view"
 )
 
 func init() {
@@ -38,7 +38,7 @@ func runCity(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	rows, err := cityRows(ctx, e.store, splitList(*counties))
+	rows, err := view.CityRows(ctx, e.store, splitList(*counties), reporting.Build)
 	if err != nil {
 		return err
 	}
@@ -78,33 +78,3 @@ func splitList(s string) []string {
 	return out
 }
 
-// cityRows builds every survey's report. A survey whose report cannot be
-// built (no valid response yet, a broken record) gets a row saying why
-// instead of stopping the others.
-func cityRows(ctx context.Context, st *store.Store, counties []string) ([]render.CityRow, error) {
-	svs, err := st.Surveys(ctx, counties)
-	if err != nil {
-		return nil, err
-	}
-	if len(svs) == 0 {
-		return nil, errors.New("没有找到任何调查")
-	}
-	rows := make([]render.CityRow, 0, len(svs))
-	for _, sv := range svs {
-		rep, d, err := reporting.Build(ctx, st, sv.ID)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			rows = append(rows, render.CityRow{SurveyID: sv.ID, County: sv.County, Title: sv.Title, Status: sv.Status,
-				Problem: "无法生成报告：" + err.Error()})
-			continue
-		}
-		row, err := render.NewCityRow(renderInput(rep, d))
-		if err != nil {
-			return nil, fmt.Errorf("survey %s: %w", sv.ID, err)
-		}
-		rows = append(rows, row)
-	}
-	return rows, nil
-}

@@ -18,6 +18,7 @@ import (
 	"renke/report"
 	"renke/report/render"
 	"renke/reporting"
+	"renke/reporting/view"
 	"renke/store"
 	"renke/survey"
 )
@@ -122,7 +123,7 @@ func TestCityRowsFromStore(t *testing.T) {
 	ctx := context.Background()
 	seedSurvey(t, st, "北川县", 150, nil)
 	seedSurvey(t, st, "南溪县", 6, func(*rand.Rand) string { return survey.OptDontKnow })
-	rows, err := cityRows(ctx, st, nil)
+	rows, err := view.CityRows(ctx, st, nil, reporting.Build)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +141,7 @@ func TestCityRowsFromStore(t *testing.T) {
 	if r := by["南溪县"]; r.Overall != nil || (r.Problem == "" && len(r.Warnings) == 0) {
 		t.Errorf("南溪县: %+v", r)
 	}
-	only, err := cityRows(ctx, st, []string{"南溪县"})
+	only, err := view.CityRows(ctx, st, []string{"南溪县"}, reporting.Build)
 	if err != nil || len(only) != 1 || only[0].County != "南溪县" {
 		t.Fatalf("--counties 南溪县: %v %+v", err, only)
 	}
@@ -160,7 +161,7 @@ func TestCityRowsFromStore(t *testing.T) {
 	if _, err := cityWriter("", "city.csv"); err == nil {
 		t.Error("city.csv: want an error")
 	}
-	if _, err := cityRows(ctx, st, []string{"无此县"}); err == nil {
+	if _, err := view.CityRows(ctx, st, []string{"无此县"}, reporting.Build); err == nil {
 		t.Error("no surveys: want an error")
 	}
 }

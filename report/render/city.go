@@ -133,16 +133,61 @@ func joinCN(parts []string) string {
 	return out
 }
 
+// CitySummary is the city view as its HTML file and the console show it.
+type CitySummary struct {
+	Rows       []CityRow // weakest first; rows without an estimate last
+	Estimated  int       // rows with an estimate
+	Passed     int       // of which clear the bar
+	WithIssues int       // rows without an estimate, with a problem or with suspect schools
+}
+
+// SummarizeCity orders the rows and counts verdicts and issues.
+func SummarizeCity(rows []CityRow) CitySummary {
+	s := CitySummary{Rows: cityOrder(rows)}
+	for _, r := range s.Rows {
+		if o := r.Overall; o != nil {
+			s.Estimated++
+			if o.Passed {
+				s.Passed++
+			}
+		}
+		if len(r.Suspects) > 0 || r.Problem != "" || r.Overall == nil {
+			s.WithIssues++
+		}
+	}
+	return s
+}
+
+// ChartSVG draws every estimated county's rate and 95% interval against the
+// bar, weakest first, as an SVG document; nil when no county has an estimate.
+func (s CitySummary) ChartSVG() ([]byte, error) {
+	var crows []chart.Row
+	for _, r := range s.Rows {
+		if o := r.Overall; o != nil {
+			crows = append(crows, chart.Row{Label: r.County, Rate: o.Rate, Low: o.CILow, High: o.CIHigh})
+		}
+	}
+	if len(crows) == 0 {
+		return nil, nil
+	}
+	f, err := chart.Intervals("各区县认可度及 95% 置信区间（由低到高）", crows, report.DefaultBar)
+	if err != nil {
+		return nil, fmt.Errorf("render: city chart: %w", err)
+	}
+	b, err := f.SVG()
+	if err != nil {
+		return nil, fmt.Errorf("render: city chart: %w", err)
+	}
+	return b, nil
+}
+
 // cityPage is what the city template draws.
 type cityPage struct {
-	Rows       []CityRow
-	Chart      template.HTML
-	CSS        template.CSS
-	Generated  string
-	Version    string
-	Passed     int
-	Estimated  int
-	WithIssues int
+	CitySummary
+	Chart     template.HTML
+	CSS       template.CSS
+	Generated string
+	Version   string
 }
 
 // CityHTML writes the city view as one self-contained HTML page with a chart
@@ -152,29 +197,12 @@ func CityHTML(w io.Writer, rows []CityRow, generated time.Time, version string) 
 	if err != nil {
 		return fmt.Errorf("render: read style: %w", err)
 	}
-	p := cityPage{Rows: cityOrder(rows), CSS: template.CSS(css), Generated: timeText(generated), Version: version}
-	var crows []chart.Row
-	for _, r := range p.Rows {
-		if o := r.Overall; o != nil {
-			p.Estimated++
-			if o.Passed {
-				p.Passed++
-			}
-			crows = append(crows, chart.Row{Label: r.County, Rate: o.Rate, Low: o.CILow, High: o.CIHigh})
-		}
-		if len(r.Suspects) > 0 || r.Problem != "" || r.Overall == nil {
-			p.WithIssues++
-		}
+	p := cityPage{CitySummary: SummarizeCity(rows), CSS: template.CSS(css), Generated: timeText(generated), Version: version}
+	svgDoc, err := p.ChartSVG()
+	if err != nil {
+		return err
 	}
-	if len(crows) > 0 {
-		f, err := chart.Intervals("各区县认可度及 95% 置信区间（由低到高）", crows, report.DefaultBar)
-		if err != nil {
-			return fmt.Errorf("render: city chart: %w", err)
-		}
-		if p.Chart, err = svg(f); err != nil {
-			return fmt.Errorf("render: city chart: %w", err)
-		}
-	}
+	p.Chart = template.HTML(svgDoc)
 	var buf bytes.Buffer
 	if err := templates.ExecuteTemplate(&buf, "city.html", p); err != nil {
 		return fmt.Errorf("render: city template: %w", err)

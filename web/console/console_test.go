@@ -11,6 +11,7 @@ import (
 
 	"renke/account"
 	"renke/report"
+	"renke/report/render"
 	"renke/sampling"
 	"renke/survey"
 )
@@ -67,6 +68,10 @@ func sampleFrames() map[string]Frame {
 		"report": {Title: "报告", User: admin, CSRF: "c", Data: ReportPage{Survey: sv, NoReport: "没有有效应答", CanOverride: true,
 			Quality:   &report.QualitySummary{Responses: 3, Flagged: 1, ByRule: []report.RuleCount{{Label: "答题过快", Flagged: 1}}},
 			Overrides: []report.Override{{ResponseID: "r1", Exclude: true, Reason: "重复", By: "li", At: now}}}},
+		"city": {Title: "全市", User: admin, Data: CityPage{Chart: "data:image/svg+xml;base64,PHN2Zy8+", CitySummary: render.CitySummary{Estimated: 1, Passed: 1, WithIssues: 1,
+			Rows: []render.CityRow{{SurveyID: sv.ID, County: "渝中区", Title: sv.Title, Status: survey.Closed, Planned: 10, Received: 9, Valid: 8,
+				Overall: &report.Overall{Estimate: report.Estimate{Rate: 0.9, CILow: 0.86, CIHigh: 0.94}, Verdict: "达标", Passed: true}, Suspects: []string{"一小"}},
+				{SurveyID: "s2", County: "江北区", Title: "江北区调查", Status: survey.Open, Problem: "没有有效应答"}}}}},
 		"sampling": {Title: "抽样", User: admin, CSRF: "c", Data: SamplingPage{Survey: sv, CanEdit: true, CanIssue: true,
 			Frame:    &FrameSummary{County: sampling.County{Name: "渝中区", Population: 100}, Schools: 2},
 			Problems: []sampling.Problem{{Sheet: "学校", Row: 3, Column: "学校代码", Message: "缺少学校代码"}},

@@ -1,10 +1,12 @@
 package console
 
 import (
+	"html/template"
 	"time"
 
 	"renke/account"
 	"renke/report"
+	"renke/report/render"
 	"renke/sampling"
 	"renke/survey"
 )
@@ -225,4 +227,11 @@ type SamplingPage struct {
 	Problems []sampling.Problem // of a refused upload, by sheet, row and column
 	CanEdit  bool               // upload a frame, draw a plan (draft surveys)
 	CanIssue bool               // issue the plan's shared codes
+}
+
+// CityPage is city.html: every survey of the counties the user sees, weakest first.
+type CityPage struct {
+	render.CitySummary
+	// Chart is the rates chart as a data: URL of an SVG image ("" without estimates).
+	Chart template.URL
 }

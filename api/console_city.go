@@ -1,0 +1,99 @@
+package api
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"html/template"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"renke/account"
+	"renke/config"
+	"renke/report/render"
+	"renke/reporting/view"
+	"renke/survey"
+	"renke/web/console"
+)
+
+// cityRows builds the city view's rows over every survey of the counties the
+// user sees (all of them for admins), from the report cache.
+func (s *Server) cityRows(c *gin.Context) ([]render.CityRow, error) {
+	if err := requirePerm(c, account.ViewReports); err != nil {
+		return nil, err
+	}
+	var filter []string
+	if userOf(c).Role != account.Admin {
+		counties, err := s.visibleCounties(c)
+		if err != nil {
+			return nil, err
+		}
+		filter = make([]string, len(counties))
+		for i, k := range counties {
+			filter[i] = k.Name
+		}
+	}
+	rows, err := view.CityRows(c.Request.Context(), s.store, filter, s.reports.Build)
+	if errors.Is(err, view.ErrNoSurveys) {
+		return nil, nil
+	}
+	return rows, err
+}
+
+// cityPage is GET /console/city: the organiser's table and chart of every
+// county's rate, interval, verdict and data-quality warnings.
+func (s *Server) cityPage(c *gin.Context) {
+	rows, err := s.cityRows(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	page := console.CityPage{CitySummary: render.SummarizeCity(rows)}
+	chart, err := page.ChartSVG()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if chart != nil {
+		// A data: image, which the console's policy allows, unlike inline SVG's style attributes.
+		page.Chart = template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(chart))
+	}
+	s.render(c, http.StatusOK, "city", console.Frame{Title: "全市汇总", Nav: "city", Data: page})
+}
+
+// cityFile is GET /console/city.xlsx and /console/city.html: the city view as a file.
+func (s *Server) cityFile(format string) gin.HandlerFunc {
+	type kind struct {
+		write func(io.Writer, []render.CityRow, time.Time, string) error
+		mime  string
+	}
+	k := map[string]kind{
+		"xlsx": {render.CityXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+		"html": {render.CityHTML, "text/html; charset=utf-8"},
+	}[format]
+	return func(c *gin.Context) {
+		rows, err := s.cityRows(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if len(rows) == 0 {
+			s.fail(c, cerr(http.StatusNotFound, "你可查看的区县还没有任何调查"))
+			return
+		}
+		var buf bytes.Buffer
+		if err := k.write(&buf, rows, time.Now().UTC(), config.Version); err != nil {
+			s.fail(c, err)
+			return
+		}
+		if format == "html" {
+			c.Header("Content-Security-Policy", reportFileCSP)
+		}
+		c.Header("Content-Disposition", `attachment; filename="city-`+time.Now().In(survey.Shanghai).Format("20060102")+`.`+format+`"`)
+		c.Header("Cache-Control", "no-store")
+		c.Data(http.StatusOK, k.mime, buf.Bytes())
+	}
+}
