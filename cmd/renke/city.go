@@ -77,4 +77,3 @@ func splitList(s string) []string {
 	}
 	return out
 }
-

@@ -22,4 +22,3 @@ func renderWith(f func(io.Writer, *render.Input) error) func(io.Writer, *report.
 		return f(w, view.Input(rep, d))
 	}
 }
-
