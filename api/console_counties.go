@@ -23,6 +23,7 @@ var flashes = map[string]string{
 	"user":     "用户已保存。",
 	"password": "密码已修改，其他设备上的登录已失效。",
 	"override": "裁定已记录。",
+	"rules":    "数据质量规则已保存，报告已按新规则重新计算。",
 	"frame":    "抽样框已通过检查并保存。",
 	"plan":     "样本已抽取，方案已保存。",
 }

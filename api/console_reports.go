@@ -43,18 +43,8 @@ func (s *Server) quality(c *gin.Context, sv *survey.Survey) (*report.Quality, er
 // qualityOf runs the quality rules over responses already read from the
 // survey, with the evaluators' overrides applied.
 func (s *Server) qualityOf(ctx context.Context, surveyID string, rs []survey.Response) (*report.Quality, error) {
-	q, err := report.CheckQuality(rs, report.DefaultQualityConfig())
-	if err != nil {
-		return nil, err
-	}
-	overrides, err := s.store.Overrides(ctx, surveyID)
-	if err != nil {
-		return nil, err
-	}
-	if err := q.Apply(overrides); err != nil {
-		return nil, err
-	}
-	return q, nil
+	q, _, err := reporting.Quality(ctx, s.store, surveyID, rs)
+	return q, err
 }
 
 // reportPage is GET /console/surveys/:id/report: the estimate, the quality
@@ -70,6 +60,13 @@ func (s *Server) reportPage(c *gin.Context) {
 
 func (s *Server) renderReport(c *gin.Context, status int, sv *survey.Survey, msg, flashMsg string) {
 	page := console.ReportPage{Survey: sv, CanOverride: userOf(c).Can(account.OverrideExclusion)}
+	page.CanSetRules = page.CanOverride
+	rules, err := s.store.QualityRules(c.Request.Context(), sv.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	page.Rules = rulesView(rules)
 	rep, d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
 	if err != nil {
 		if s.reportStoreDown(c, err) {

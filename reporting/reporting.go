@@ -91,13 +91,7 @@ func finish(ctx context.Context, st *store.Store, l *loaded) (*report.Report, *D
 	d := &Data{Survey: sv, Frame: l.frame, Plan: l.plan, Responses: l.responses, ChainError: l.chainErr,
 		Generated: time.Now().UTC(), Version: config.Version}
 	var err error
-	if d.Quality, err = report.CheckQuality(d.Responses, report.DefaultQualityConfig()); err != nil {
-		return nil, nil, err
-	}
-	if d.Overrides, err = st.Overrides(ctx, sv.ID); err != nil {
-		return nil, nil, err
-	}
-	if err := d.Quality.Apply(d.Overrides); err != nil {
+	if d.Quality, d.Overrides, err = Quality(ctx, st, sv.ID, d.Responses); err != nil {
 		return nil, nil, err
 	}
 	rep, err := Estimate(d)
@@ -110,6 +104,27 @@ func finish(ctx context.Context, st *store.Store, l *loaded) (*report.Report, *D
 	rep.SurveyID, rep.County, rep.Title = sv.ID, sv.County, sv.Title
 	rep.ChainHead, rep.ChainLength = l.head, l.seq
 	return rep, d, nil
+}
+
+// Quality runs the survey's data-quality rules, as last set for it, over its
+// responses and applies the evaluators' overrides, which it returns too.
+func Quality(ctx context.Context, st *store.Store, surveyID string, rs []survey.Response) (*report.Quality, []report.Override, error) {
+	rules, err := st.QualityRules(ctx, surveyID)
+	if err != nil {
+		return nil, nil, err
+	}
+	q, err := report.CheckQuality(rs, rules)
+	if err != nil {
+		return nil, nil, err
+	}
+	overrides, err := st.Overrides(ctx, surveyID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := q.Apply(overrides); err != nil {
+		return nil, nil, err
+	}
+	return q, overrides, nil
 }
 
 // Estimate runs the estimator over the data's responses.

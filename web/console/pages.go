@@ -209,6 +209,9 @@ type ReportPage struct {
 	Overrides   []report.Override
 	ChainError  string
 	CanOverride bool
+	// Rules are the survey's data-quality rules; CanSetRules whether the user may change them.
+	Rules       QualityRules
+	CanSetRules bool
 }
 
 // FrameSummary describes a stored sampling frame.
@@ -234,4 +237,22 @@ type CityPage struct {
 	render.CitySummary
 	// Chart is the rates chart as a data: URL of an SVG image ("" without estimates).
 	Chart template.URL
+}
+
+// QualityRules is a survey's data-quality rules as the report page's form and
+// the JSON API show and take them: flat, with times in seconds and minutes.
+type QualityRules struct {
+	SpeederEnabled        bool    `json:"speeder_enabled"`
+	SpeederExclude        bool    `json:"speeder_exclude"`
+	SpeederFloorSeconds   float64 `json:"speeder_floor_seconds"`
+	SpeederMedianFraction float64 `json:"speeder_median_fraction"`
+	StraightLineEnabled   bool    `json:"straightline_enabled"`
+	StraightLineExclude   bool    `json:"straightline_exclude"`
+	StraightLineMinItems  int     `json:"straightline_min_items"`
+	RepeatDeviceEnabled   bool    `json:"repeat_device_enabled"`
+	RepeatDeviceExclude   bool    `json:"repeat_device_exclude"`
+	BurstEnabled          bool    `json:"burst_enabled"`
+	BurstExclude          bool    `json:"burst_exclude"`
+	BurstMaxPerWindow     int     `json:"burst_max_per_window"`
+	BurstWindowMinutes    float64 `json:"burst_window_minutes"`
 }
