@@ -16,6 +16,7 @@ import (
 	"renke/report"
 	"renke/report/render"
 	"renke/reporting"
+	"renke/reporting/view"
 	"renke/sheets"
 	"renke/survey"
 	"renke/web/console"
@@ -131,16 +132,16 @@ func (s *Server) reportFile(format string) gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		in := &render.Input{Survey: sv}
 		rep, d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
-		if err != nil {
-			if s.reportStoreDown(c, err) {
-				return
-			}
-			in.NoData = err.Error()
-		} else {
-			in = &render.Input{Report: rep, Survey: d.Survey, Frame: d.Frame, Plan: d.Plan, Responses: d.Responses,
-				Quality: d.Quality, ChainError: d.ChainError, Generated: d.Generated, Version: d.Version}
+		if err != nil && s.reportStoreDown(c, err) {
+			return
+		}
+		var in *render.Input
+		switch {
+		case d != nil: // a report, or the data without one (no valid response yet)
+			in = view.Input(rep, d)
+		default:
+			in = &render.Input{Survey: sv, NoData: err.Error()}
 		}
 		var buf bytes.Buffer
 		if err := k.render(&buf, in); err != nil {

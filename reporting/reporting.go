@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"renke/account"
 	"renke/config"
 	"renke/report"
 	"renke/sampling"
@@ -24,6 +25,8 @@ type Data struct {
 	Responses []survey.Response
 	Quality   *report.Quality
 	Overrides []report.Override
+	// Audit is the survey's audit trail, oldest first.
+	Audit []account.Entry
 	// ChainError is the first record of the chain that does not verify, if any.
 	ChainError error
 	Generated  time.Time
@@ -92,6 +95,9 @@ func finish(ctx context.Context, st *store.Store, l *loaded) (*report.Report, *D
 		Generated: time.Now().UTC(), Version: config.Version}
 	var err error
 	if d.Quality, d.Overrides, err = Quality(ctx, st, sv.ID, d.Responses); err != nil {
+		return nil, nil, err
+	}
+	if d.Audit, err = st.SurveyAudit(ctx, sv.ID); err != nil {
 		return nil, nil, err
 	}
 	rep, err := Estimate(d)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"renke/account"
 	"renke/internal/testenv"
 	"renke/report"
 	"renke/reporting"
@@ -116,5 +117,29 @@ func TestBuildWithoutValidResponsesSaysSo(t *testing.T) {
 	rep, d, err := reporting.Build(context.Background(), st, sv.ID)
 	if !errors.Is(err, report.ErrNoData) || rep != nil || d == nil || d.Survey.ID != sv.ID {
 		t.Fatalf("empty survey: report %v, data %v, error %v; want ErrNoData with the data", rep, d, err)
+	}
+}
+
+func TestBuildCarriesTheSurveysAuditTrail(t *testing.T) {
+	st := testenv.Store(t)
+	ctx := context.Background()
+	sv := seed(t, st, 20)
+	for i, id := range []string{sv.ID, "another", sv.ID} {
+		e, err := account.NewEntry(&account.User{ID: "u1", Name: "eval", Role: account.Evaluator}, account.ActExclusion,
+			nil, map[string]any{"n": i}, time.Now().Add(time.Duration(i)*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Survey = id
+		if err := st.AppendAudit(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, d, err := reporting.Build(ctx, st, sv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Audit) != 2 || d.Audit[0].After != `{"n":0}` || d.Audit[1].After != `{"n":2}` {
+		t.Fatalf("the report's trail: %+v; want this survey's two entries, oldest first", d.Audit)
 	}
 }

@@ -82,3 +82,18 @@ func (s *Store) Audit(ctx context.Context, f AuditFilter, limit int) ([]account.
 	}
 	return out, nil
 }
+
+// SurveyAudit returns every audit entry about a survey, oldest first: the
+// trail a report includes.
+func (s *Store) SurveyAudit(ctx context.Context, surveyID string) ([]account.Entry, error) {
+	cur, err := s.db.Collection(colAudit).Find(ctx, bson.M{"survey": surveyID},
+		options.Find().SetSort(bson.D{{Key: "at", Value: 1}, {Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("read audit trail of survey %s: %w", surveyID, classify(err))
+	}
+	out := []account.Entry{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("read audit trail of survey %s: %w", surveyID, classify(err))
+	}
+	return out, nil
+}

@@ -14,11 +14,12 @@ import (
 var templateFS embed.FS
 
 var templates = template.Must(template.New("").Funcs(template.FuncMap{
-	"pct":   pct,
-	"pctp":  pctp,
-	"num2":  num2,
-	"se":    func(x float64) string { return fmt.Sprintf("%.4f", x) },
-	"below": func(x *float64, bar float64) bool { return x != nil && *x < bar },
+	"pct":        pct,
+	"auditIntro": func() string { return auditIntro },
+	"pctp":       pctp,
+	"num2":       num2,
+	"se":         func(x float64) string { return fmt.Sprintf("%.4f", x) },
+	"below":      func(x *float64, bar float64) bool { return x != nil && *x < bar },
 	"frame": func(x *float64) string {
 		if x == nil {
 			return "—"

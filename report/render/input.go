@@ -9,6 +9,7 @@ import (
 	"errors"
 	"time"
 
+	"renke/account"
 	"renke/report"
 	"renke/sampling"
 	"renke/survey"
@@ -26,6 +27,8 @@ type Input struct {
 	Responses []survey.Response
 	// Quality holds the quality rules' decisions (with overrides applied).
 	Quality *report.Quality
+	// Audit is the survey's audit trail, oldest first: who changed what, when.
+	Audit []account.Entry
 	// ChainError is the first record of the hash chain that does not verify.
 	ChainError error
 	// Generated is when the report was computed; Version the software's version.

@@ -59,6 +59,7 @@ func pdfMethod(d *pdfDoc, v *view) {
 	for _, p := range v.Chain.Verify {
 		d.para(p, 9.5, false, black)
 	}
+	pdfAudit(d, v)
 	if len(v.Cells) > 0 {
 		d.heading("附录：加权单元", 11)
 		t := pdfTable{cols: cols(1, []string{"加权单元", "抽样框人数 N_c", "有效应答 n_c", "权重 w"}, 3, 1.5, 1.5, 1.2)}

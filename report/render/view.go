@@ -29,6 +29,7 @@ type view struct {
 	Quality                 qualityView
 	Method                  []section
 	Chain                   chainView
+	Audit                   []auditRow
 	Cells                   []report.CellRow
 	Counts                  report.Counts
 	Design                  report.Design
@@ -42,7 +43,7 @@ var numerals = []string{"一", "二", "三", "四", "五", "六", "七", "八", 
 func (v *view) number() {
 	v.Sections = map[string]string{}
 	all := [][2]string{{"sample", "样本完成情况"}, {"groups", "各群体认可度"}, {"dimensions", "各维度认可度"}, {"items", "各题目认可度"},
-		{"areas", "城乡与乡镇"}, {"schools", "各校认可度"}, {"quality", "数据质量"}, {"method", "方法说明"}, {"chain", "数据完整性（哈希链）"}}
+		{"areas", "城乡与乡镇"}, {"schools", "各校认可度"}, {"quality", "数据质量"}, {"method", "方法说明"}, {"chain", "数据完整性（哈希链）"}, {"audit", "变更记录（审计日志）"}}
 	k := 0
 	for _, s := range all {
 		switch s[0] {
@@ -119,6 +120,7 @@ func newView(in *Input) *view {
 	v.Sample = newSample(in, names)
 	v.Quality = newQuality(in, names)
 	v.Chain = newChain(in)
+	v.Audit = newAudit(in.Audit)
 	v.Method = method(in)
 	v.Warnings = warnings(in, v)
 	v.number()

@@ -176,6 +176,7 @@ func XLSX(w io.Writer, in *Input) error {
 	}
 	xlsxQuality(b, v)
 	xlsxMethod(b, v)
+	xlsxAudit(b, v)
 	if b.err != nil {
 		return b.err
 	}
