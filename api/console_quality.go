@@ -164,15 +164,20 @@ func (s *Server) apiQualityRules(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"rules": rulesView(cfg)})
 }
 
-// apiSetQualityRules is PUT /api/v1/surveys/:id/quality-rules: every field of
-// the rules, as GET shows them.
+// apiSetQualityRules is PUT /api/v1/surveys/:id/quality-rules: the rules'
+// fields as GET shows them; those left out keep their current values.
 func (s *Server) apiSetQualityRules(c *gin.Context) {
 	sv, err := s.surveyFor(c, account.OverrideExclusion)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	var in console.QualityRules
+	current, err := s.store.QualityRules(c.Request.Context(), sv.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	in := rulesView(current) // a field the body leaves out keeps its value
 	if err := readJSON(c, &in); err != nil {
 		s.fail(c, err)
 		return

@@ -108,6 +108,18 @@ func TestConsoleQualityRules(t *testing.T) {
 			t.Errorf("%s: %d %s, want 422", name, res.StatusCode, body)
 		}
 	}
+	// A body with some fields changes only those.
+	res, body = ev.do("PUT", rulesPath, "application/json", strings.NewReader(`{"burst_max_per_window": 7}`), nil)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("partial PUT: %d %s", res.StatusCode, body)
+	}
+	partial, _ := f.store.QualityRules(ctx, sv.ID)
+	want := stored
+	want.Burst.MaxPerWindow = 7
+	if !reflect.DeepEqual(partial, want) {
+		t.Fatalf("partial PUT stored %+v, want %+v", partial, want)
+	}
+	stored = partial
 	if res, _ := ev.do("PUT", rulesPath, "application/json", strings.NewReader(`{"speeder_enabled": true, "rules": "all"}`), nil); res.StatusCode != http.StatusBadRequest {
 		t.Errorf("unknown field: %d, want 400", res.StatusCode)
 	}
@@ -117,7 +129,7 @@ func TestConsoleQualityRules(t *testing.T) {
 
 	// Both changes are in the survey's audit trail with before and after.
 	res, body = ev.get("/api/v1/surveys/" + sv.ID + "/audit")
-	if res.StatusCode != http.StatusOK || strings.Count(string(body), `"action":"quality.rules"`) != 2 ||
+	if res.StatusCode != http.StatusOK || strings.Count(string(body), `"action":"quality.rules"`) != 3 ||
 		!strings.Contains(string(body), `straightline_exclude\":true`) {
 		t.Errorf("audit trail: %d %.2000s", res.StatusCode, body)
 	}
