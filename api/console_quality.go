@@ -137,16 +137,7 @@ func (s *Server) qualityRulesSubmit(c *gin.Context) {
 	if err == nil {
 		_, err = s.setQualityRules(c, sv, in)
 	}
-	if err != nil {
-		e := s.asConsoleError(err)
-		if e.status < 500 {
-			s.renderReport(c, e.status, sv, e.msg, "")
-			return
-		}
-		s.fail(c, e)
-		return
-	}
-	redirect(c, "/console/surveys/"+sv.ID+"/report?ok=rules")
+	s.reportFormResult(c, sv, err, "rules")
 }
 
 // apiQualityRules is GET /api/v1/surveys/:id/quality-rules.

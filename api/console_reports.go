@@ -216,16 +216,22 @@ func (s *Server) overrideSubmit(c *gin.Context) {
 		s.renderReport(c, http.StatusUnprocessableEntity, sv, "请选择剔除或保留", "")
 		return
 	}
-	if err := s.addOverride(c, sv, c.PostForm("response_id"), exclude, c.PostForm("reason")); err != nil {
-		e := s.asConsoleError(err)
-		if e.status < 500 {
-			s.renderReport(c, e.status, sv, e.msg, "")
-			return
-		}
-		s.fail(c, e)
+	s.reportFormResult(c, sv, s.addOverride(c, sv, c.PostForm("response_id"), exclude, c.PostForm("reason")), "override")
+}
+
+// reportFormResult answers a form of the report page: back to the report with
+// flash ok, or the page again with the refusal.
+func (s *Server) reportFormResult(c *gin.Context, sv *survey.Survey, err error, ok string) {
+	if err == nil {
+		redirect(c, "/console/surveys/"+sv.ID+"/report?ok="+ok)
 		return
 	}
-	redirect(c, "/console/surveys/"+sv.ID+"/report?ok=override")
+	e := s.asConsoleError(err)
+	if e.status < 500 {
+		s.renderReport(c, e.status, sv, e.msg, "")
+		return
+	}
+	s.fail(c, e)
 }
 
 // sheetsZIP is GET /console/surveys/:id/sheets.zip: every code's printable sheet.
