@@ -69,11 +69,20 @@ func (s *Server) renderReport(c *gin.Context, status int, sv *survey.Survey, msg
 	}
 	page.Rules = rulesView(rules)
 	rep, d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
+	if err != nil && s.reportStoreDown(c, err) {
+		return
+	}
 	if err != nil {
-		if s.reportStoreDown(c, err) {
-			return
-		}
 		page.NoReport = err.Error()
+	}
+	if d != nil { // a report, or the data without one (no valid response yet)
+		page.Report, page.Overrides = rep, d.Overrides
+		qs := d.Quality.Summary()
+		page.Quality = &qs
+		if d.ChainError != nil {
+			page.ChainError = d.ChainError.Error()
+		}
+	} else {
 		q, qerr := s.quality(c, sv)
 		if qerr != nil {
 			s.fail(c, qerr)
@@ -81,15 +90,10 @@ func (s *Server) renderReport(c *gin.Context, status int, sv *survey.Survey, msg
 		}
 		qs := q.Summary()
 		page.Quality = &qs
-	} else {
-		page.Report, page.Quality = rep, rep.Quality
-		if d.ChainError != nil {
-			page.ChainError = d.ChainError.Error()
+		if page.Overrides, err = s.store.Overrides(c.Request.Context(), sv.ID); err != nil {
+			s.fail(c, err)
+			return
 		}
-	}
-	if page.Overrides, err = s.store.Overrides(c.Request.Context(), sv.ID); err != nil {
-		s.fail(c, err)
-		return
 	}
 	s.render(c, status, "report", console.Frame{Title: sv.Title + " · 报告", Nav: "counties", Error: msg, Flash: flashMsg, Data: page,
 		Crumbs: append(countyCrumbs(sv.County), console.Crumb{Label: sv.Title, URL: "/console/surveys/" + sv.ID})})
