@@ -71,7 +71,7 @@ func (s *Server) cityFile(format string) gin.HandlerFunc {
 		mime  string
 	}
 	k := map[string]kind{
-		"xlsx": {render.CityXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+		"xlsx": {render.CityXLSX, xlsxType},
 		"html": {render.CityHTML, "text/html; charset=utf-8"},
 	}[format]
 	return func(c *gin.Context) {
@@ -92,8 +92,6 @@ func (s *Server) cityFile(format string) gin.HandlerFunc {
 		if format == "html" {
 			c.Header("Content-Security-Policy", reportFileCSP)
 		}
-		c.Header("Content-Disposition", `attachment; filename="city-`+time.Now().In(survey.Shanghai).Format("20060102")+`.`+format+`"`)
-		c.Header("Cache-Control", "no-store")
-		c.Data(http.StatusOK, k.mime, buf.Bytes())
+		attachment(c, "city-"+time.Now().In(survey.Shanghai).Format("20060102")+"."+format, k.mime, buf.Bytes())
 	}
 }

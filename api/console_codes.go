@@ -232,9 +232,7 @@ func (s *Server) codesCSV(c *gin.Context) {
 			string(r.Urbanicity), string(r.Band), strconv.Itoa(r.Quota), strconv.FormatInt(r.Used, 10), r.Batch, console.When(r.Created)})
 	}
 	w.Flush()
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="codes-%s.csv"`, sv.ID))
-	c.Header("Cache-Control", "no-store")
-	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	attachment(c, fmt.Sprintf("codes-%s.csv", sv.ID), "text/csv; charset=utf-8", buf.Bytes())
 }
 
 // apiCodes is GET /api/v1/surveys/:id/codes.

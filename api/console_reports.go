@@ -128,7 +128,7 @@ func (s *Server) reportFile(format string) gin.HandlerFunc {
 	k := map[string]kind{
 		"html": {render.HTML, "text/html; charset=utf-8"},
 		"pdf":  {render.PDF, "application/pdf"},
-		"xlsx": {render.XLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+		"xlsx": {render.XLSX, xlsxType},
 	}[format]
 	return func(c *gin.Context) {
 		sv, err := s.surveyFor(c, account.ViewReports)
@@ -154,9 +154,7 @@ func (s *Server) reportFile(format string) gin.HandlerFunc {
 		}
 		// The HTML file carries its own inline CSS and SVG and no script.
 		c.Header("Content-Security-Policy", reportFileCSP)
-		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="report-%s.%s"`, sv.ID, format))
-		c.Header("Cache-Control", "no-store")
-		c.Data(http.StatusOK, k.mime, buf.Bytes())
+		attachment(c, fmt.Sprintf("report-%s.%s", sv.ID, format), k.mime, buf.Bytes())
 	}
 }
 
@@ -180,9 +178,7 @@ func (s *Server) exportCSV(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="export-%s.csv"`, sv.ID))
-	c.Header("Cache-Control", "no-store")
-	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	attachment(c, fmt.Sprintf("export-%s.csv", sv.ID), "text/csv; charset=utf-8", buf.Bytes())
 }
 
 // addOverride records an evaluator's decision on one response of the survey, audited.
@@ -260,9 +256,7 @@ func (s *Server) sheetsZIP(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="qr-%s.zip"`, sv.ID))
-	c.Header("Cache-Control", "no-store")
-	c.Data(http.StatusOK, "application/zip", buf.Bytes())
+	attachment(c, fmt.Sprintf("qr-%s.zip", sv.ID), "application/zip", buf.Bytes())
 }
 
 // apiReport is GET /api/v1/surveys/:id/report: the report as JSON.

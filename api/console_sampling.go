@@ -253,8 +253,7 @@ func (s *Server) frameTemplate(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.Header("Content-Disposition", `attachment; filename="frame-template.xlsx"`)
-	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+	attachment(c, "frame-template.xlsx", xlsxType, buf.Bytes())
 }
 
 // planXLSX is GET /console/surveys/:id/plan.xlsx.
@@ -277,8 +276,7 @@ func (s *Server) planXLSX(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="plan-%s.xlsx"`, sv.ID))
-	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+	attachment(c, fmt.Sprintf("plan-%s.xlsx", sv.ID), xlsxType, buf.Bytes())
 }
 
 // xlsxType is the media type of an Excel workbook.

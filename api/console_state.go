@@ -166,3 +166,11 @@ func readJSON(c *gin.Context, v any) error {
 
 // redirect answers a page form with 303 See Other.
 func redirect(c *gin.Context, to string) { c.Redirect(http.StatusSeeOther, to) }
+
+// attachment answers with a file to save as name, never cached (every
+// download is of data as it stands now, and some are sensitive).
+func attachment(c *gin.Context, name, mime string, body []byte) {
+	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, mime, body)
+}
