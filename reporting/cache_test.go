@@ -16,7 +16,7 @@ import (
 
 // closeSurvey opens sv if it is a draft and closes it, recording the close as
 // made at the time given.
-func closeSurvey(t *testing.T, st *store.Store, sv *survey.Survey, at time.Time) {
+func closeSurvey(t testing.TB, st *store.Store, sv *survey.Survey, at time.Time) {
 	t.Helper()
 	ctx := context.Background()
 	for _, to := range []survey.Status{survey.Open, survey.Closed} {

@@ -20,7 +20,7 @@ import (
 )
 
 // seed stores an open survey with responses from schools and county lists.
-func seed(t *testing.T, st *store.Store, n int) *survey.Survey {
+func seed(t testing.TB, st *store.Store, n int) *survey.Survey {
 	t.Helper()
 	ctx := context.Background()
 	now := time.Now()
