@@ -30,15 +30,15 @@ const (
 	reportCacheTTL     = 10 * time.Minute
 )
 
-// quality runs the quality rules over a survey's responses with the
-// evaluators' overrides applied.
-func (s *Server) quality(c *gin.Context, sv *survey.Survey) (*report.Quality, error) {
+// quality runs the survey's quality rules over its responses with the
+// evaluators' overrides, which it returns too, applied.
+func (s *Server) quality(c *gin.Context, sv *survey.Survey) (*report.Quality, []report.Override, error) {
 	ctx := c.Request.Context()
 	var rs []survey.Response
 	if err := s.store.EachResponse(ctx, sv.ID, func(r *survey.Response) error { rs = append(rs, *r); return nil }); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s.qualityOf(ctx, sv.ID, rs)
+	return reporting.Quality(ctx, s.store, sv.ID, rs)
 }
 
 // qualityOf runs the quality rules over responses already read from the
@@ -62,12 +62,6 @@ func (s *Server) reportPage(c *gin.Context) {
 func (s *Server) renderReport(c *gin.Context, status int, sv *survey.Survey, msg, flashMsg string) {
 	page := console.ReportPage{Survey: sv, CanOverride: userOf(c).Can(account.OverrideExclusion)}
 	page.CanSetRules = page.CanOverride
-	rules, err := s.store.QualityRules(c.Request.Context(), sv.ID)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	page.Rules = rulesView(rules)
 	rep, d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
 	if err != nil && s.reportStoreDown(c, err) {
 		return
@@ -83,18 +77,15 @@ func (s *Server) renderReport(c *gin.Context, status int, sv *survey.Survey, msg
 			page.ChainError = d.ChainError.Error()
 		}
 	} else {
-		q, qerr := s.quality(c, sv)
+		q, overrides, qerr := s.quality(c, sv)
 		if qerr != nil {
 			s.fail(c, qerr)
 			return
 		}
 		qs := q.Summary()
-		page.Quality = &qs
-		if page.Overrides, err = s.store.Overrides(c.Request.Context(), sv.ID); err != nil {
-			s.fail(c, err)
-			return
-		}
+		page.Quality, page.Overrides = &qs, overrides
 	}
+	page.Rules = rulesView(page.Quality.Config) // the rules the figures above were computed with
 	s.render(c, status, "report", console.Frame{Title: sv.Title + " · 报告", Nav: "counties", Error: msg, Flash: flashMsg, Data: page,
 		Crumbs: append(countyCrumbs(sv.County), console.Crumb{Label: sv.Title, URL: "/console/surveys/" + sv.ID})})
 }
@@ -183,7 +174,7 @@ func (s *Server) exportCSV(c *gin.Context) {
 
 // addOverride records an evaluator's decision on one response of the survey, audited.
 func (s *Server) addOverride(c *gin.Context, sv *survey.Survey, responseID string, exclude bool, reason string) error {
-	q, err := s.quality(c, sv)
+	q, _, err := s.quality(c, sv)
 	if err != nil {
 		return err
 	}
