@@ -25,17 +25,11 @@ func (s *Server) cityRows(c *gin.Context) ([]render.CityRow, error) {
 	if err := requirePerm(c, account.ViewReports); err != nil {
 		return nil, err
 	}
-	var filter []string
-	if userOf(c).Role != account.Admin {
-		counties, err := s.visibleCounties(c)
-		if err != nil {
-			return nil, err
-		}
-		filter = make([]string, len(counties))
-		for i, k := range counties {
-			filter[i] = k.Name
-		}
+	counties, err := s.visibleCounties(c)
+	if err != nil {
+		return nil, err
 	}
+	filter := surveyFilter(userOf(c), countyNames(counties))
 	rows, err := view.CityRows(c.Request.Context(), s.store, filter, s.reports.Build)
 	if errors.Is(err, view.ErrNoSurveys) {
 		return nil, nil

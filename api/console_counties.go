@@ -43,6 +43,24 @@ func (s *Server) visibleCounties(c *gin.Context) ([]account.County, error) {
 	return s.store.Counties(c.Request.Context(), names)
 }
 
+// countyNames lists the counties' names.
+func countyNames(counties []account.County) []string {
+	names := make([]string, len(counties))
+	for i, k := range counties {
+		names[i] = k.Name
+	}
+	return names
+}
+
+// surveyFilter is the county filter of the surveys u sees: nil (every survey,
+// registered county or not) for admins, else the names of u's visible counties.
+func surveyFilter(u *account.User, visible []string) []string {
+	if u.Role == account.Admin {
+		return nil
+	}
+	return visible
+}
+
 // countiesPage is GET /console: the county list.
 func (s *Server) countiesPage(c *gin.Context) {
 	ctx := c.Request.Context()
@@ -52,15 +70,8 @@ func (s *Server) countiesPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	names := make([]string, len(counties))
-	for i, k := range counties {
-		names[i] = k.Name
-	}
-	var filter []string
-	if u.Role != account.Admin {
-		filter = names
-	}
-	surveys, err := s.store.Surveys(ctx, filter)
+	names := countyNames(counties)
+	surveys, err := s.store.Surveys(ctx, surveyFilter(u, names))
 	if err != nil {
 		s.fail(c, err)
 		return
