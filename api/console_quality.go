@@ -39,12 +39,14 @@ const (
 // rulesConfig turns the console's rules into the estimator's, checking them.
 func rulesConfig(in console.QualityRules) (report.QualityConfig, error) {
 	var errs []string
-	seconds := func(v float64, limit time.Duration, what string) time.Duration {
-		if math.IsNaN(v) || v < 0 || v > limit.Seconds() {
-			errs = append(errs, fmt.Sprintf("%s应在 0 到 %.0f 秒之间", what, limit.Seconds()))
+	// duration reads v in unit (named unitName in messages), up to limit.
+	duration := func(v float64, unit time.Duration, unitName string, limit time.Duration, what string) time.Duration {
+		top := float64(limit) / float64(unit)
+		if math.IsNaN(v) || v < 0 || v > top {
+			errs = append(errs, fmt.Sprintf("%s应在 0 到 %.0f %s之间", what, top, unitName))
 			return 0
 		}
-		return time.Duration(math.Round(v * float64(time.Second)))
+		return time.Duration(math.Round(v * float64(unit)))
 	}
 	count := func(v int, what string) int {
 		if v < 0 || v > maxRuleCount {
@@ -55,13 +57,13 @@ func rulesConfig(in console.QualityRules) (report.QualityConfig, error) {
 	}
 	c := report.QualityConfig{
 		Speeder: report.SpeederRule{Enabled: in.SpeederEnabled, Exclude: in.SpeederExclude,
-			Floor: seconds(in.SpeederFloorSeconds, maxSpeederFloor, "答题过快的时间下限"), MedianFraction: in.SpeederMedianFraction},
+			Floor: duration(in.SpeederFloorSeconds, time.Second, "秒", maxSpeederFloor, "答题过快的时间下限"), MedianFraction: in.SpeederMedianFraction},
 		StraightLine: report.StraightLineRule{Enabled: in.StraightLineEnabled, Exclude: in.StraightLineExclude,
 			MinItems: count(in.StraightLineMinItems, "同一答案规则的最少题数")},
 		RepeatDevice: report.RepeatDeviceRule{Enabled: in.RepeatDeviceEnabled, Exclude: in.RepeatDeviceExclude},
 		Burst: report.BurstRule{Enabled: in.BurstEnabled, Exclude: in.BurstExclude,
 			MaxPerWindow: count(in.BurstMaxPerWindow, "集中提交的份数上限"),
-			Window:       seconds(in.BurstWindowMinutes*60, maxBurstWindow, "集中提交的时间窗")},
+			Window:       duration(in.BurstWindowMinutes, time.Minute, "分钟", maxBurstWindow, "集中提交的时间窗")},
 	}
 	if len(errs) > 0 {
 		return c, cerr(http.StatusUnprocessableEntity, strings.Join(errs, "；"))
