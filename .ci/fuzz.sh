@@ -1,23 +1,33 @@
 #!/usr/bin/env bash
-# Runs every fuzz target for a bounded time (FUZZTIME, default 10s each).
+# Runs every fuzz target for a bounded number of executions.
 # Crashers are written to <pkg>/testdata/fuzz/<Target>/ by `go test -fuzz`;
 # commit them with the fix so plain `go test` replays them from then on.
-# Usage: .ci/fuzz.sh [fuzztime]     e.g. .ci/fuzz.sh 60s
+# Usage: .ci/fuzz.sh [scale]     e.g. .ci/fuzz.sh 6 (six times the counts below)
 # FUZZPARALLEL=n limits the fuzzing workers (default: GOMAXPROCS).
+#
+# Budgets are execution counts (-fuzztime Nx), not durations: with a duration,
+# Go's fuzz coordinator before Go 1.27 can report a bare "context deadline
+# exceeded" at the deadline with no failing input (golang/go#75804), which
+# failed CI once here. A count has no deadline to race. Each count is about
+# 10 s of fuzzing on a 2-vCPU machine; -timeout bounds a target that hangs.
 # Minimising a new interesting input may take -fuzzminimizetime (60 s by
-# default), which would eat a short budget: it is capped at 5 s here.
+# default): it is capped at 5 s here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
-fuzztime="${1:-${FUZZTIME:-10s}}"
+scale="${1:-${FUZZSCALE:-1}}"
+if ! [[ "$scale" =~ ^[1-9][0-9]*$ ]]; then
+	echo "fuzz.sh: scale must be a positive whole number, got '$scale'" >&2
+	exit 2
+fi
 
-# package target — one line per fuzz target.
+# package target executions — one line per fuzz target.
 targets=(
-	"./survey FuzzParseSubmission"
-	"./survey FuzzParseQuestionnaireYAML"
-	"./sampling FuzzParseFrameJSON"
-	"./sampling FuzzReadFrameXLSX"
-	"./report FuzzReadReplication"
+	"./survey FuzzParseSubmission 250000"
+	"./survey FuzzParseQuestionnaireYAML 70000"
+	"./sampling FuzzParseFrameJSON 50000"
+	"./sampling FuzzReadFrameXLSX 1500"
+	"./report FuzzReadReplication 200000"
 )
 
 # A target added to the code but not to the list above fails the run.
@@ -33,9 +43,10 @@ done
 
 failed=0
 for t in "${targets[@]}"; do
-	read -r pkg name <<<"$t"
-	echo "== fuzz $pkg $name for $fuzztime"
-	if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -fuzzminimizetime 5s ${FUZZPARALLEL:+-parallel "$FUZZPARALLEL"} "$pkg"; then
+	read -r pkg name count <<<"$t"
+	n=$((count * scale))
+	echo "== fuzz $pkg $name for $n executions"
+	if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "${n}x" -fuzzminimizetime 5s -timeout 5m ${FUZZPARALLEL:+-parallel "$FUZZPARALLEL"} "$pkg"; then
 		echo "fuzz.sh: $pkg $name FAILED; the failing input is under $pkg/testdata/fuzz/$name/" >&2
 		failed=1
 	fi
