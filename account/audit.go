@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"renke/hashchain"
 )
 
 // Action names a kind of audited event.
@@ -64,7 +66,60 @@ type Entry struct {
 	After   string    `json:"after,omitempty" bson:"after,omitempty"`   // JSON
 	Note    string    `json:"note,omitempty" bson:"note,omitempty"`
 	Addr    string    `json:"addr,omitempty" bson:"addr,omitempty"` // keyed hash of the client address
+
+	// The log is one hash chain (package hashchain) in the order entries
+	// were appended; the store seals each entry as it appends it.
+	Seq      int64  `json:"seq" bson:"seq"`
+	PrevHash string `json:"prev_hash" bson:"prev_hash"`
+	Hash     string `json:"hash" bson:"hash"`
 }
+
+// canonicalEntry fixes the field order and encoding the audit chain hashes.
+type canonicalEntry struct {
+	ID      string `json:"id"`
+	Seq     int64  `json:"seq"`
+	At      string `json:"at"`
+	Actor   string `json:"actor"`
+	ActorID string `json:"actor_id"`
+	Role    Role   `json:"role"`
+	Action  Action `json:"action"`
+	County  string `json:"county"`
+	Survey  string `json:"survey"`
+	Target  string `json:"target"`
+	Before  string `json:"before"`
+	After   string `json:"after"`
+	Note    string `json:"note"`
+	Addr    string `json:"addr"`
+}
+
+// CanonicalJSON is the entry's canonical encoding: every field but the
+// chain's own hashes, in a fixed order, the time in UTC milliseconds.
+func (e *Entry) CanonicalJSON() []byte {
+	b, err := json.Marshal(canonicalEntry{ID: e.ID, Seq: e.Seq,
+		At:    e.At.UTC().Truncate(time.Millisecond).Format(time.RFC3339Nano),
+		Actor: e.Actor, ActorID: e.ActorID, Role: e.Role, Action: e.Action, County: e.County,
+		Survey: e.Survey, Target: e.Target, Before: e.Before, After: e.After, Note: e.Note, Addr: e.Addr})
+	if err != nil {
+		panic(fmt.Sprintf("account: canonical encoding cannot fail: %v", err))
+	}
+	return b
+}
+
+// ChainLinks returns the entry's place in the audit chain.
+func (e *Entry) ChainLinks() (id string, seq int64, prev, hash string) {
+	return e.ID, e.Seq, e.PrevHash, e.Hash
+}
+
+// Seal places e after the entry prevSeq, whose hash is prevHash: it sets
+// Seq, PrevHash and Hash (and rounds At to what the store keeps).
+func (e *Entry) Seal(prevSeq int64, prevHash string) {
+	e.At = e.At.UTC().Truncate(time.Millisecond)
+	e.Seq, e.PrevHash = prevSeq+1, prevHash
+	e.Hash = hashchain.Link(prevHash, e.CanonicalJSON())
+}
+
+// NewAuditVerifier starts a verification of the audit chain at its genesis.
+func NewAuditVerifier() *hashchain.Verifier { return hashchain.NewVerifier("audit entry") }
 
 // NewEntry makes an entry for actor (nil for an anonymous event) with before
 // and after marshalled to JSON; nil before or after is left empty.

@@ -76,6 +76,16 @@ func (s *Server) auditPage(c *gin.Context) {
 		return
 	}
 	page := console.AuditPage{Entries: entries, Filter: console.AuditFilter{County: f.County, Survey: f.Survey, Actor: f.Actor}}
+	v := account.NewAuditVerifier()
+	if err := s.store.EachAudit(c.Request.Context(), func(e *account.Entry) error { v.Add(e); return nil }); err != nil {
+		s.fail(c, err)
+		return
+	}
+	st := v.State()
+	page.Chain = &console.AuditChain{Length: st.Length, Head: st.Head}
+	if st.Err != nil {
+		page.Chain.Error = st.Err.Error()
+	}
 	if len(entries) == limit {
 		q := url.Values{"before": {entries[len(entries)-1].At.Format(time.RFC3339Nano)}}
 		for k, v := range map[string]string{"county": f.County, "survey": f.Survey, "actor": f.Actor} {

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -92,6 +93,19 @@ func TestConsoleAdminManagesCountiesAndUsers(t *testing.T) {
 	res, body = admin.get("/console/audit?actor=admin")
 	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "登记区县") || !strings.Contains(string(body), "创建用户") {
 		t.Errorf("audit page: %d", res.StatusCode)
+	}
+	seq, head, err := f.store.AuditHead(ctx)
+	if err != nil || !strings.Contains(string(body), fmt.Sprintf("审计日志共 %d 条，已从第一条起逐条校验哈希链，全部通过。链头：<code>%s</code>", seq, head)) {
+		t.Errorf("audit page does not state the verified chain (head %d %s, %v)", seq, head, err)
+	}
+	// An entry changed in the database behind renke's back is named on the page.
+	if _, err := f.store.Collection("audit").UpdateOne(ctx, map[string]any{"seq": 2},
+		map[string]any{"$set": map[string]any{"note": "改过"}}); err != nil {
+		t.Fatal(err)
+	}
+	if res, body = admin.get("/console/audit"); res.StatusCode != http.StatusOK ||
+		!strings.Contains(string(body), "审计日志的哈希链校验未通过：hash chain broken at seq 2") {
+		t.Errorf("audit page after an edit: %d, no warning naming seq 2", res.StatusCode)
 	}
 	res, body = admin.get("/api/v1/audit?limit=2")
 	var page struct {

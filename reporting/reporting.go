@@ -11,6 +11,7 @@ import (
 
 	"renke/account"
 	"renke/config"
+	"renke/hashchain"
 	"renke/report"
 	"renke/sampling"
 	"renke/store"
@@ -27,6 +28,9 @@ type Data struct {
 	Overrides []report.Override
 	// Audit is the survey's audit trail, oldest first.
 	Audit []account.Entry
+	// AuditChain is the whole audit log's hash chain, verified when the
+	// report was built.
+	AuditChain hashchain.State
 	// ChainError is the first record of the chain that does not verify, if any.
 	ChainError error
 	Generated  time.Time
@@ -97,7 +101,7 @@ func finish(ctx context.Context, st *store.Store, l *loaded) (*report.Report, *D
 	if d.Quality, d.Overrides, err = Quality(ctx, st, sv.ID, d.Responses); err != nil {
 		return nil, nil, err
 	}
-	if d.Audit, err = st.SurveyAudit(ctx, sv.ID); err != nil {
+	if d.Audit, d.AuditChain, err = Trail(ctx, st, sv.ID); err != nil {
 		return nil, nil, err
 	}
 	rep, err := Estimate(d)
@@ -110,6 +114,25 @@ func finish(ctx context.Context, st *store.Store, l *loaded) (*report.Report, *D
 	rep.SurveyID, rep.County, rep.Title = sv.ID, sv.County, sv.Title
 	rep.ChainHead, rep.ChainLength = l.head, l.seq
 	return rep, d, nil
+}
+
+// Trail reads the whole audit log once, in chain order, verifying its hash
+// chain, and returns the survey's entries (oldest first) with what the
+// verification found.
+func Trail(ctx context.Context, st *store.Store, surveyID string) ([]account.Entry, hashchain.State, error) {
+	v := account.NewAuditVerifier()
+	trail := []account.Entry{}
+	err := st.EachAudit(ctx, func(e *account.Entry) error {
+		v.Add(e)
+		if e.Survey == surveyID {
+			trail = append(trail, *e)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, hashchain.State{}, err
+	}
+	return trail, v.State(), nil
 }
 
 // Quality runs the survey's data-quality rules, as last set for it, over its

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -139,7 +140,24 @@ func TestBuildCarriesTheSurveysAuditTrail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Audit) != 2 || d.Audit[0].After != `{"n":0}` || d.Audit[1].After != `{"n":2}` {
+	if len(d.Audit) != 2 || d.Audit[0].After != `{"n":0}` || d.Audit[1].After != `{"n":2}` || d.Audit[1].Seq != 3 {
 		t.Fatalf("the report's trail: %+v; want this survey's two entries, oldest first", d.Audit)
+	}
+	seq, head, err := st.AuditHead(ctx)
+	if err != nil || d.AuditChain.Err != nil || d.AuditChain.Length != 3 || seq != 3 || d.AuditChain.Head != head {
+		t.Fatalf("the report's audit chain %+v; store head %d %s (%v)", d.AuditChain, seq, head, err)
+	}
+
+	// An entry about another survey is edited behind renke's back: this
+	// survey's report still says the log no longer verifies, and where.
+	if _, err := st.Collection("audit").UpdateOne(ctx, map[string]any{"seq": 2},
+		map[string]any{"$set": map[string]any{"actor": "someone"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, d, err = reporting.Build(ctx, st, sv.ID); err != nil {
+		t.Fatal(err)
+	}
+	if d.AuditChain.Err == nil || d.AuditChain.Length != 1 || !strings.Contains(d.AuditChain.Err.Error(), "seq 2") || len(d.Audit) != 2 {
+		t.Fatalf("after an edit: chain %+v, trail of %d", d.AuditChain, len(d.Audit))
 	}
 }

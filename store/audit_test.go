@@ -2,10 +2,17 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"renke/account"
+	"renke/hashchain"
 	"renke/internal/testenv"
 	"renke/store"
 )
@@ -71,5 +78,140 @@ func TestAuditAppendAndFilter(t *testing.T) {
 	byActor, _ := s.Audit(ctx, store.AuditFilter{Actor: "nobody"}, 0)
 	if len(byActor) != 0 {
 		t.Errorf("actor nobody: %d", len(byActor))
+	}
+}
+
+// verifyAudit walks the audit chain and returns its state.
+func verifyAudit(t *testing.T, s *store.Store) hashchain.State {
+	t.Helper()
+	v := account.NewAuditVerifier()
+	if err := s.EachAudit(context.Background(), func(e *account.Entry) error { v.Add(e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return v.State()
+}
+
+// TestAuditChainAcrossProcesses: two processes appending at once over one
+// store make one chain without gaps; the head they leave is the store's.
+func TestAuditChainAcrossProcesses(t *testing.T) {
+	ctx := context.Background()
+	uri := testenv.Mongo(t, t.TempDir())
+	var stores []*store.Store
+	for range 2 {
+		s, err := store.Open(ctx, uri, "renke_test", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close(context.Background()) })
+		stores = append(stores, s)
+	}
+	const workers, each = 6, 5
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*workers*each)
+	for p, s := range stores {
+		for w := range workers {
+			wg.Go(func() {
+				for i := range each {
+					e, err := account.NewEntry(nil, account.ActLoginFailed, nil, map[string]int{"p": p, "w": w, "i": i}, time.Now())
+					if err == nil {
+						err = s.AppendAudit(ctx, e)
+					}
+					if err != nil {
+						errs <- err
+					}
+				}
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	st := verifyAudit(t, stores[0])
+	seq, head, err := stores[1].AuditHead(ctx)
+	if err != nil || st.Err != nil || st.Length != 2*workers*each || seq != st.Length || head != st.Head {
+		t.Fatalf("chain %+v, head %d %s (%v)", st, seq, head, err)
+	}
+}
+
+// TestAuditChainShowsEdits: an entry changed or removed in the database
+// behind renke's back is named by the walk.
+func TestAuditChainShowsEdits(t *testing.T) {
+	ctx := context.Background()
+	s := testenv.Store(t)
+	for i := range 5 {
+		e, err := account.NewEntry(&account.User{Name: "eval1", Role: account.Evaluator}, account.ActExclusion,
+			map[string]bool{"excluded": true}, map[string]bool{"excluded": false}, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Target, e.Note = fmt.Sprintf("r%d", i), "复核后保留"
+		if err := s.AppendAudit(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st := verifyAudit(t, s); st.Err != nil || st.Length != 5 {
+		t.Fatalf("untouched chain: %+v", st)
+	}
+	col := s.Collection("audit")
+	if _, err := col.UpdateOne(ctx, bson.M{"seq": 3}, bson.M{"$set": bson.M{"after": `{"excluded":true}`}}); err != nil {
+		t.Fatal(err)
+	}
+	st := verifyAudit(t, s)
+	var ce *hashchain.Error
+	if !errors.As(st.Err, &ce) || ce.Seq != 3 || st.Length != 2 || !strings.Contains(ce.Reason, "content") {
+		t.Fatalf("an edited entry: %+v", st)
+	}
+	if _, err := col.DeleteOne(ctx, bson.M{"seq": 3}); err != nil {
+		t.Fatal(err)
+	}
+	st = verifyAudit(t, s)
+	if !errors.As(st.Err, &ce) || ce.Seq != 4 || !strings.Contains(ce.Reason, "expected seq 3") {
+		t.Fatalf("a removed entry: %+v", st)
+	}
+}
+
+// TestAuditChainSealsLegacyEntries: entries an earlier version wrote without
+// a chain are sealed at start, in time order, and the log goes on from them.
+func TestAuditChainSealsLegacyEntries(t *testing.T) {
+	ctx := context.Background()
+	uri := testenv.Mongo(t, t.TempDir())
+	old, err := store.Open(ctx, uri, "renke_test", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := old.Collection("audit")
+	if err := col.Indexes().DropOne(ctx, "seq"); err != nil {
+		t.Fatal(err)
+	}
+	base := time.Date(2026, 9, 1, 2, 0, 0, 0, time.UTC)
+	for i, id := range []string{"z-first", "a-second", "m-third"} {
+		if _, err := col.InsertOne(ctx, bson.M{"_id": id, "at": base.Add(time.Duration(i) * time.Minute),
+			"actor": "wang", "action": string(account.ActSurveyOpen)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old.Close(ctx)
+
+	s, err := store.Open(ctx, uri, "renke_test", nil)
+	if err != nil {
+		t.Fatalf("open over legacy entries: %v", err)
+	}
+	defer s.Close(ctx)
+	e, err := account.NewEntry(nil, account.ActSurveyClose, nil, nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AppendAudit(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	v := account.NewAuditVerifier()
+	if err := s.EachAudit(ctx, func(e *account.Entry) error { ids = append(ids, e.ID); v.Add(e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if st := v.State(); st.Err != nil || st.Length != 4 || strings.Join(ids, " ") != "z-first a-second m-third "+e.ID {
+		t.Fatalf("chain %+v over %v", st, ids)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
@@ -238,61 +237,17 @@ func (s *Store) Head(ctx context.Context, surveyID string) (int64, string, error
 	return s.head(ctx, surveyID)
 }
 
-// EachResponse calls fn for every response of a survey in chain order.
-// The *Response passed to fn is reused between calls.
-//
-// The server is not asked to sort: the embedded FerretDB sorts by holding
-// every document in memory (about 14 KB each). Documents come in insertion
-// order there and in (survey_id, seq) index order on MongoDB, which is chain
-// order in both cases but for appends racing between replicas; the few that
-// arrive early wait in a small buffer for their turn.
+// EachResponse calls fn for every response of a survey in chain order
+// (see eachInChainOrder). The *Response passed to fn is reused between calls.
 func (s *Store) EachResponse(ctx context.Context, surveyID string, fn func(*survey.Response) error) error {
 	cur, err := s.db.Collection(colResponses).Find(ctx, bson.M{"survey_id": surveyID},
 		options.Find().SetBatchSize(2000))
 	if err != nil {
 		return fmt.Errorf("read responses of %s: %w", surveyID, classify(err))
 	}
-	defer cur.Close(ctx)
-	next := int64(1)
-	early := map[int64]*survey.Response{}
-	var doc responseDoc
-	for cur.Next(ctx) {
-		doc = responseDoc{}
-		if err := cur.Decode(&doc); err != nil {
-			return fmt.Errorf("decode response: %w", err)
-		}
-		if doc.Seq != next {
-			r := doc.Response
-			early[r.Seq] = &r
-			continue
-		}
-		if err := fn(&doc.Response); err != nil {
-			return err
-		}
-		for next++; early[next] != nil; next++ {
-			r := early[next]
-			delete(early, next)
-			if err := fn(r); err != nil {
-				return err
-			}
-		}
-	}
-	if err := cur.Err(); err != nil {
-		return fmt.Errorf("read responses of %s: %w", surveyID, classify(err))
-	}
-	// Left over: records after a gap in the chain (which the verifier
-	// reports), in order.
-	rest := make([]int64, 0, len(early))
-	for seq := range early {
-		rest = append(rest, seq)
-	}
-	slices.Sort(rest)
-	for _, seq := range rest {
-		if err := fn(early[seq]); err != nil {
-			return err
-		}
-	}
-	return nil
+	return eachInChainOrder(ctx, cur, "responses of "+surveyID,
+		func(d *responseDoc) int64 { return d.Seq },
+		func(d *responseDoc) error { return fn(&d.Response) })
 }
 
 // CountsByCode counts a survey's responses per code.

@@ -33,6 +33,7 @@ type Store struct {
 	mu     sync.Mutex
 	chains map[string]*chainState // per-survey append lock and cached head
 
+	audit   auditChain     // this process's appends to the audit chain
 	counts  codeCounts     // shared passes counting responses by code
 	flushes sync.WaitGroup // flushes under way, for Close
 	closed  atomic.Bool
@@ -58,6 +59,10 @@ func Open(ctx context.Context, uri, database string, log *slog.Logger) (*Store, 
 	if err := s.Ping(ctx); err != nil {
 		client.Disconnect(context.Background())
 		return nil, fmt.Errorf("connect to MongoDB: %w", err)
+	}
+	if err := s.chainLegacyAudit(ctx); err != nil {
+		client.Disconnect(context.Background())
+		return nil, err
 	}
 	if err := s.ensureIndexes(ctx); err != nil {
 		client.Disconnect(context.Background())

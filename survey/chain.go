@@ -1,15 +1,15 @@
 package survey
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"renke/hashchain"
 )
 
 // GenesisHash is the prev hash of a survey's first response.
-const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
+const GenesisHash = hashchain.Genesis
 
 // canonicalResponse fixes the field order and encoding that the chain hashes.
 // Times are UTC with millisecond precision, as the store keeps them.
@@ -56,11 +56,11 @@ func (r *Response) CanonicalJSON() []byte {
 }
 
 // ChainHash computes SHA-256(prev ‖ canonical JSON) as lowercase hex.
-func ChainHash(prev string, r *Response) string {
-	h := sha256.New()
-	h.Write([]byte(prev))
-	h.Write(r.CanonicalJSON())
-	return hex.EncodeToString(h.Sum(nil))
+func ChainHash(prev string, r *Response) string { return hashchain.Link(prev, r.CanonicalJSON()) }
+
+// ChainLinks returns the response's place in its survey's chain.
+func (r *Response) ChainLinks() (id string, seq int64, prev, hash string) {
+	return r.ID, r.Seq, r.PrevHash, r.Hash
 }
 
 // Seal places r after prev in the chain: it sets Seq, PrevHash and Hash.
@@ -70,39 +70,17 @@ func (r *Response) Seal(prevSeq int64, prevHash string) {
 	r.Hash = ChainHash(prevHash, r)
 }
 
-// ChainError names the first record of a chain that does not verify.
-type ChainError struct {
-	Seq    int64
-	ID     string
-	Reason string
-}
+// ChainError names the first response of a chain that does not verify.
+type ChainError = hashchain.Error
 
-func (e *ChainError) Error() string {
-	return fmt.Sprintf("hash chain broken at seq %d (response %s): %s", e.Seq, e.ID, e.Reason)
-}
-
-// Verifier checks a chain record by record, in sequence order.
-type Verifier struct {
-	seq  int64
-	head string
-}
+// Verifier checks a survey's chain response by response, in sequence order.
+type Verifier struct{ v *hashchain.Verifier }
 
 // NewVerifier starts a verification at the genesis.
-func NewVerifier() *Verifier { return &Verifier{head: GenesisHash} }
+func NewVerifier() *Verifier { return &Verifier{hashchain.NewVerifier("response")} }
 
-// Next checks the next record; it returns a *ChainError at the first mismatch.
-func (v *Verifier) Next(r *Response) error {
-	switch {
-	case r.Seq != v.seq+1:
-		return &ChainError{Seq: r.Seq, ID: r.ID, Reason: fmt.Sprintf("expected seq %d", v.seq+1)}
-	case r.PrevHash != v.head:
-		return &ChainError{Seq: r.Seq, ID: r.ID, Reason: "prev_hash does not match the previous record's hash"}
-	case ChainHash(v.head, r) != r.Hash:
-		return &ChainError{Seq: r.Seq, ID: r.ID, Reason: "content does not match its hash (edited after acceptance)"}
-	}
-	v.seq, v.head = r.Seq, r.Hash
-	return nil
-}
+// Next checks the next response; it returns a *ChainError at the first mismatch.
+func (v *Verifier) Next(r *Response) error { return v.v.Next(r) }
 
 // Head is the last verified sequence number and hash.
-func (v *Verifier) Head() (int64, string) { return v.seq, v.head }
+func (v *Verifier) Head() (int64, string) { return v.v.Head() }

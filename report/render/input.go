@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"renke/account"
+	"renke/hashchain"
 	"renke/report"
 	"renke/sampling"
 	"renke/survey"
@@ -29,6 +30,9 @@ type Input struct {
 	Quality *report.Quality
 	// Audit is the survey's audit trail, oldest first: who changed what, when.
 	Audit []account.Entry
+	// AuditChain is the whole audit log's hash chain as verified when the
+	// report was built (a zero State: not verified).
+	AuditChain hashchain.State
 	// ChainError is the first record of the hash chain that does not verify.
 	ChainError error
 	// Generated is when the report was computed; Version the software's version.

@@ -144,6 +144,9 @@ func warnings(in *Input, v *view) []string {
 	if in.ChainError != nil {
 		w = append(w, "应答哈希链校验未通过："+in.ChainError.Error()+"。存储的应答在写入后可能被改动，本报告的数字不可信，须先查明原因。")
 	}
+	if err := in.AuditChain.Err; err != nil {
+		w = append(w, "审计日志哈希链校验未通过："+err.Error()+"。变更记录（含人工裁定、群体权重和计分方案的修改）在写入后可能被改动或删除，须先查明原因。")
+	}
 	if !v.HasData {
 		w = append(w, "本调查尚无有效应答，报告不含认可度估计："+v.NoData+"。")
 	}

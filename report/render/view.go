@@ -30,6 +30,7 @@ type view struct {
 	Method                  []section
 	Chain                   chainView
 	Audit                   []auditRow
+	AuditChain              auditChainView
 	Cells                   []report.CellRow
 	Counts                  report.Counts
 	Design                  report.Design
@@ -121,6 +122,7 @@ func newView(in *Input) *view {
 	v.Quality = newQuality(in, names)
 	v.Chain = newChain(in)
 	v.Audit = newAudit(in.Audit)
+	v.AuditChain = newAuditChain(in.AuditChain)
 	v.Method = method(in)
 	v.Warnings = warnings(in, v)
 	v.number()

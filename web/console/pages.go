@@ -190,8 +190,17 @@ type AuditFilter struct {
 type AuditPage struct {
 	Entries []account.Entry
 	Filter  AuditFilter
+	// Chain is the whole log's hash chain, verified for this page.
+	Chain *AuditChain
 	// Older is the link to the next page of older entries, "" when none.
 	Older string
+}
+
+// AuditChain is what verifying the audit log's hash chain found.
+type AuditChain struct {
+	Length int64  // entries verified from the first
+	Head   string // the hash they end on
+	Error  string // the first entry that did not verify ("" when none)
 }
 
 // ErrorPage is error.html.
