@@ -14,7 +14,7 @@ build:
 ## run: the server on the embedded default, with a demo county the first time.
 run: build
 	@if $(BIN) help 2>&1 | grep -q ' demo '; then \
-		test -f $(DATA)/.demo-done || ($(BIN) demo --data $(DATA) && touch $(DATA)/.demo-done); fi
+		test -f $(DATA)/.demo-done || (RENKE_ADDR=$(ADDR) $(BIN) demo --data $(DATA) && touch $(DATA)/.demo-done); fi
 	$(BIN) serve --data $(DATA) --addr $(ADDR)
 
 ## test: vet and the whole test suite under the race detector.
