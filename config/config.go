@@ -33,6 +33,8 @@ type Config struct {
 	TrustedProxies []string
 	// ShutdownTimeout bounds how long in-flight requests may drain.
 	ShutdownTimeout time.Duration
+	// ReportCache is how many surveys' responses a server keeps for reports.
+	ReportCache int
 }
 
 // Limits are the submission rate limits, per minute.
@@ -111,6 +113,14 @@ func finish(c *Config, level, trusted string, getenv func(string) string) (*Conf
 	if c.Limits, err = parseLimits(getenv); err != nil {
 		errs = append(errs, err)
 	}
+	c.ReportCache = 8
+	if v := getenv("RENKE_REPORT_CACHE"); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 10000 {
+			errs = append(errs, fmt.Errorf("RENKE_REPORT_CACHE=%q: want the number of surveys whose responses a server keeps for reports, 1 to 10000", v))
+		} else {
+			c.ReportCache = n
+		}
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -143,7 +153,12 @@ func checkURI(name, uri string, schemes ...string) error {
 	}
 	u, err := url.Parse(uri)
 	if err != nil {
-		return fmt.Errorf("%s: malformed URI: %v", name, err)
+		// url.Error quotes the whole URI, password included: give only why.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("%s: malformed URI (%v): want %s://host[:port]", name, err, schemes[0])
 	}
 	for _, s := range schemes {
 		if u.Scheme == s && (u.Host != "" || s == "unix") {
