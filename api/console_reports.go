@@ -22,13 +22,12 @@ import (
 	"renke/web/console"
 )
 
-// A county's evaluators download a closed survey's report in several formats
-// in a row; its responses are read once for all of them (a county's survey
-// is a few thousand responses: a few MB each).
-const (
-	reportCacheSurveys = 8
-	reportCacheTTL     = 10 * time.Minute
-)
+// A county's evaluators download a survey's report in several formats in a
+// row, and the city view builds every county's: a survey's responses are
+// read whole once per reportCacheTTL and then only the new ones (a county's
+// survey is a few thousand responses: a few MB each; config.ReportCache
+// says how many surveys are kept).
+const reportCacheTTL = 10 * time.Minute
 
 // quality runs the survey's quality rules over its responses with the
 // evaluators' overrides, which it returns too, applied.

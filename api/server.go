@@ -48,7 +48,7 @@ type Server struct {
 	quotaLocks keyedMutex
 	// progressCache shares each survey's progress between the console's viewers.
 	progressCache progressCache
-	// reports keeps closed surveys' responses between a report and its downloads.
+	// reports keeps surveys' responses between reports, downloads and city views.
 	reports *reporting.Cache
 	// console holds the console's templates, set by consoleRoutes.
 	console *consoleState
@@ -63,7 +63,7 @@ func New(d Deps) (*Server, error) {
 	s := &Server{cfg: d.Config, store: d.Store, kv: d.KV, log: d.Log, now: time.Now,
 		cache: lookups{codes: map[string]*survey.Code{}, surveys: map[string]cachedSurvey{}}}
 	s.progressCache.entries = map[string]*progressEntry{}
-	s.reports = reporting.NewCache(reportCacheSurveys, reportCacheTTL)
+	s.reports = reporting.NewCache(max(d.Config.ReportCache, 1), reportCacheTTL)
 	s.metrics = newMetrics(prometheus.NewRegistry())
 	e := gin.New()
 	e.HandleMethodNotAllowed = true

@@ -55,6 +55,12 @@ type Verifier struct {
 // NewVerifier starts a verification of a chain of kind records at Genesis.
 func NewVerifier(kind string) *Verifier { return &Verifier{kind: kind, head: Genesis} }
 
+// Resume continues a verification from a head already verified: record seq
+// with hash head.
+func Resume(kind string, seq int64, head string) *Verifier {
+	return &Verifier{kind: kind, seq: seq, head: head}
+}
+
 // Next checks the next record; it returns an *Error at the first mismatch.
 func (v *Verifier) Next(r Record) error {
 	id, seq, prev, hash := r.ChainLinks()

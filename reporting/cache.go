@@ -23,13 +23,19 @@ const ClosedSettle = time.Minute
 // caller may cancel since others may be waiting for it.
 const loadTimeout = 5 * time.Minute
 
-// Cache keeps what closed surveys' reports are computed from, so that the
-// report page and each of its downloads (HTML, PDF, Excel, replication file,
-// JSON) do not each read every response again; callers asking at the same
-// time share one read. Only surveys closed for ClosedSettle are kept, as their
-// responses no longer change; the evaluators' overrides are read afresh on
-// every build, so a decision shows at once. A survey changed since it was
-// read (its Updated time) is read again.
+// Cache keeps what surveys' reports are computed from, so that the report
+// page, each of its downloads (HTML, PDF, Excel, replication file, JSON) and
+// the city view do not each read every response again; callers asking at the
+// same time share one read.
+//
+// Responses are never changed once stored and are chained in order, so a
+// later build reads only the responses after those it holds, and checks that
+// they continue the verified chain. A survey closed for ClosedSettle can
+// receive none, and is not read again at all. The survey, frame and plan are
+// read afresh on every build, and the evaluators' overrides, quality rules and
+// audit trail by finish, so a change there shows at once. After ttl an entry
+// is dropped and the next build reads and verifies everything again; data
+// whose chain did not verify are never kept.
 type Cache struct {
 	max   int
 	ttl   time.Duration
@@ -38,6 +44,7 @@ type Cache struct {
 	mu      sync.Mutex
 	entries map[string]*loaded // by survey id
 	loads   atomic.Int64
+	extends atomic.Int64
 }
 
 // NewCache keeps the data of at most max surveys, each for at most ttl.
@@ -45,51 +52,66 @@ func NewCache(max int, ttl time.Duration) *Cache {
 	return &Cache{max: max, ttl: ttl, entries: map[string]*loaded{}}
 }
 
-// Loads counts the reads of a survey's responses the cache has made.
+// Loads counts the reads of all of a survey's responses the cache has made.
 func (c *Cache) Loads() int64 { return c.loads.Load() }
 
-// Build computes the report of a survey as Build does, from cached data when
-// the survey is closed and its data were read recently.
+// Extends counts the reads of only the responses after those held.
+func (c *Cache) Extends() int64 { return c.extends.Load() }
+
+// Build computes the report of a survey as Build does, from cached data
+// brought up to date.
 func (c *Cache) Build(ctx context.Context, st *store.Store, surveyID string) (*report.Report, *Data, error) {
 	sv, err := st.Survey(ctx, surveyID)
 	if err != nil {
 		return nil, nil, err
 	}
-	now := time.Now()
-	if sv.Status != survey.Closed || now.Sub(sv.Updated) < ClosedSettle {
-		c.loads.Add(1)
-		l, err := load(ctx, st, sv)
-		if err != nil {
-			return nil, nil, err
-		}
-		return finish(ctx, st, l)
-	}
-	l, err := c.closed(ctx, st, sv, now)
+	l, err := c.data(ctx, st, sv, time.Now())
 	if err != nil {
 		return nil, nil, err
 	}
 	return finish(ctx, st, l)
 }
 
-// closed returns the cached data of a closed survey, reading them when absent,
-// stale or of an older version of the survey.
-func (c *Cache) closed(ctx context.Context, st *store.Store, sv *survey.Survey, now time.Time) (*loaded, error) {
+// settled says no response can be added to the survey any more.
+func settled(sv *survey.Survey, now time.Time) bool {
+	return (sv.Status == survey.Closed || sv.Status == survey.Archived) && now.Sub(sv.Updated) >= ClosedSettle
+}
+
+// held returns the survey's entry while it is alive.
+func (c *Cache) held(id string, now time.Time) *loaded {
 	c.mu.Lock()
-	l := c.entries[sv.ID]
-	c.mu.Unlock()
-	if l != nil && l.survey.Updated.Equal(sv.Updated) && now.Sub(l.at) < c.ttl {
+	defer c.mu.Unlock()
+	if l := c.entries[id]; l != nil && now.Sub(l.at) < c.ttl {
+		return l
+	}
+	return nil
+}
+
+// data returns the survey's data up to date: the held entry itself when the
+// survey had settled when it was read, else the entry extended by the
+// responses stored since (or all of them, read afresh, when none is held).
+func (c *Cache) data(ctx context.Context, st *store.Store, sv *survey.Survey, now time.Time) (*loaded, error) {
+	if l := c.held(sv.ID, now); l != nil && l.final && l.survey.Updated.Equal(sv.Updated) {
 		return l, nil
 	}
 	key := sv.ID + "@" + sv.Updated.UTC().Format(time.RFC3339Nano)
 	ch := c.group.DoChan(key, func() (any, error) {
-		c.loads.Add(1)
 		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), loadTimeout)
 		defer cancel()
-		l, err := load(lctx, st, sv)
+		prev := c.held(sv.ID, now)
+		if prev != nil {
+			c.extends.Add(1)
+		} else {
+			c.loads.Add(1)
+		}
+		l, err := extend(lctx, st, sv, prev)
 		if err != nil {
 			return nil, err
 		}
-		c.put(l)
+		l.final = settled(sv, now)
+		if l.chainErr == nil {
+			c.put(l)
+		}
 		return l, nil
 	})
 	select {

@@ -3,6 +3,7 @@ package reporting_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -46,62 +47,125 @@ func build(t *testing.T, c *reporting.Cache, st *store.Store, id string) *report
 	return rep
 }
 
-func TestCacheReadsAClosedSurveyOnce(t *testing.T) {
-	st := testenv.Store(t)
-	ctx := context.Background()
-	sv := seed(t, st, 80)
-	c := reporting.NewCache(2, time.Minute)
-
-	// Open: every build reads the responses, and sees a new one.
-	build(t, c, st, sv.ID)
-	r := &survey.Response{ID: "late", SurveyID: sv.ID, Code: "code-late", CodeKind: survey.OneTimeCode, Group: survey.Public,
-		Urbanicity: survey.Urbanicities[0], DeviceID: "d-late", AddrHash: "a-late", Form: survey.SocialForm,
+// lateResponse is a valid social-form response to sv.
+func lateResponse(sv *survey.Survey, id string) *survey.Response {
+	r := &survey.Response{ID: id, SurveyID: sv.ID, Code: "code-" + id, CodeKind: survey.OneTimeCode, Group: survey.Public,
+		Urbanicity: survey.Urbanicities[0], DeviceID: "d-" + id, AddrHash: "a-" + id, Form: survey.SocialForm,
 		FormVersion: sv.Forms[survey.SocialForm].Version, Answers: map[string]string{},
 		StartedAt: time.Now().Add(-10 * time.Minute), SubmittedAt: time.Now()}
 	for _, it := range sv.Forms[survey.SocialForm].Items {
 		r.Answers[it.ID] = survey.OptionCodes[0]
 	}
-	if err := st.AppendResponse(ctx, r); err != nil {
-		t.Fatal(err)
-	}
-	if rep := build(t, c, st, sv.ID); rep.Counts.Responses != 81 || c.Loads() != 2 {
-		t.Fatalf("open survey: %d responses after %d loads, want 81 after 2", rep.Counts.Responses, c.Loads())
-	}
+	return r
+}
 
-	// Just closed: still read every time, as late submissions may land.
-	closeSurvey(t, st, sv, time.Now())
-	build(t, c, st, sv.ID)
-	if c.Loads() != 3 {
-		t.Fatalf("a survey closed a moment ago was cached: %d loads", c.Loads())
-	}
-
-	// Closed and settled: read once, and every build agrees with an uncached one.
-	closeSurvey(t, st, sv, time.Now().Add(-2*reporting.ClosedSettle))
-	first := build(t, c, st, sv.ID)
-	second := build(t, c, st, sv.ID)
-	plain, _, err := reporting.Build(ctx, st, sv.ID)
+// sameAsUncached fails unless rep equals a report built without the cache.
+func sameAsUncached(t *testing.T, st *store.Store, rep *report.Report) {
+	t.Helper()
+	plain, _, err := reporting.Build(context.Background(), st, rep.SurveyID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Loads() != 4 {
-		t.Fatalf("closed survey read %d times in all, want 4", c.Loads())
-	}
 	want, _ := json.Marshal(plain)
-	for _, rep := range []*report.Report{first, second} {
-		if got, _ := json.Marshal(rep); string(got) != string(want) || rep.ChainLength != 81 {
-			t.Fatalf("cached report\n%s\nuncached\n%s", got, want)
+	if got, _ := json.Marshal(rep); string(got) != string(want) {
+		t.Fatalf("cached report\n%s\nuncached\n%s", got, want)
+	}
+}
+
+func TestCacheReadsOnlyNewResponses(t *testing.T) {
+	st := testenv.Store(t)
+	ctx := context.Background()
+	sv := seed(t, st, 80)
+	c := reporting.NewCache(2, time.Minute)
+
+	// Open: the first build reads everything, later ones only what is new.
+	build(t, c, st, sv.ID)
+	for _, id := range []string{"late1", "late2"} {
+		if err := st.AppendResponse(ctx, lateResponse(sv, id)); err != nil {
+			t.Fatal(err)
 		}
 	}
+	rep := build(t, c, st, sv.ID)
+	if rep.Counts.Responses != 82 || rep.ChainLength != 82 || c.Loads() != 1 || c.Extends() != 1 {
+		t.Fatalf("open survey: %d responses (chain %d) after %d loads and %d extensions, want 82 after 1 and 1",
+			rep.Counts.Responses, rep.ChainLength, c.Loads(), c.Extends())
+	}
+	sameAsUncached(t, st, rep)
+
+	// Just closed: still brought up to date, as late submissions may land.
+	closeSurvey(t, st, sv, time.Now())
+	build(t, c, st, sv.ID)
+	if c.Loads() != 1 || c.Extends() != 2 {
+		t.Fatalf("a survey closed a moment ago: %d loads, %d extensions", c.Loads(), c.Extends())
+	}
+
+	// Closed and settled: brought up to date once more, then not read at all.
+	closeSurvey(t, st, sv, time.Now().Add(-2*reporting.ClosedSettle))
+	first := build(t, c, st, sv.ID)
+	second := build(t, c, st, sv.ID)
+	if c.Loads() != 1 || c.Extends() != 3 {
+		t.Fatalf("settled survey: %d loads, %d extensions, want 1 and 3", c.Loads(), c.Extends())
+	}
+	sameAsUncached(t, st, first)
+	sameAsUncached(t, st, second)
 
 	// An evaluator's override shows in the next build without a new read.
-	o := report.Override{ResponseID: "late", Exclude: true, Reason: "复核发现代填", By: "eval", At: survey.TruncateTime(time.Now())}
+	o := report.Override{ResponseID: "late1", Exclude: true, Reason: "复核发现代填", By: "eval", At: survey.TruncateTime(time.Now())}
 	if err := st.AddOverride(ctx, sv.ID, o); err != nil {
 		t.Fatal(err)
 	}
 	after := build(t, c, st, sv.ID)
-	if after.Counts.Excluded != plain.Counts.Excluded+1 || after.Counts.Valid != plain.Counts.Valid-1 || c.Loads() != 4 {
-		t.Fatalf("after the override: counts %+v (before %+v), %d loads", after.Counts, plain.Counts, c.Loads())
+	if after.Counts.Excluded != first.Counts.Excluded+1 || after.Counts.Valid != first.Counts.Valid-1 || c.Loads()+c.Extends() != 4 {
+		t.Fatalf("after the override: counts %+v (before %+v), %d reads", after.Counts, first.Counts, c.Loads()+c.Extends())
 	}
+	sameAsUncached(t, st, after)
+}
+
+// TestCacheChecksTheChainItExtends: a response that does not continue the
+// verified chain (a gap: a racing append not landed yet, or one deleted) is
+// reported, and the data with it are not kept; once the gap is filled the
+// next build is clean again, still without reading everything.
+func TestCacheChecksTheChainItExtends(t *testing.T) {
+	st := testenv.Store(t)
+	ctx := context.Background()
+	sv := seed(t, st, 30)
+	c := reporting.NewCache(2, time.Minute)
+	build(t, c, st, sv.ID)
+
+	// seq 31 is missing; 32 continues from where 31 would have been.
+	missing := lateResponse(sv, "missing")
+	missing.Seal(30, mustHead(t, st, sv.ID))
+	next := lateResponse(sv, "next")
+	next.Seal(missing.Seq, missing.Hash)
+	if _, err := st.Collection("responses").InsertOne(ctx, store.RawDocument(next, next.ID)); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		_, d, err := c.Build(ctx, st, sv.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.ChainError == nil || !strings.Contains(d.ChainError.Error(), "expected seq 31") {
+			t.Fatalf("a gap after the held responses: chain error %v", d.ChainError)
+		}
+	}
+	if _, err := st.Collection("responses").InsertOne(ctx, store.RawDocument(missing, missing.ID)); err != nil {
+		t.Fatal(err)
+	}
+	rep, d, err := c.Build(ctx, st, sv.ID)
+	if err != nil || d.ChainError != nil || rep.ChainLength != 32 || c.Loads() != 1 || c.Extends() != 3 {
+		t.Fatalf("gap filled: %v, chain %v, length %d, %d loads, %d extensions", err, d.ChainError, rep.ChainLength, c.Loads(), c.Extends())
+	}
+	sameAsUncached(t, st, rep)
+}
+
+func mustHead(t *testing.T, st *store.Store, id string) string {
+	t.Helper()
+	_, head, err := st.Head(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return head
 }
 
 func TestCacheSharesAndExpires(t *testing.T) {

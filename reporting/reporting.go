@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"renke/account"
@@ -60,12 +61,25 @@ type loaded struct {
 	chainErr  error
 	seq       int64
 	head      string
-	at        time.Time // when it was read
+	at        time.Time // when the responses were first read whole
+	final     bool      // the survey was closed and settled: no response can follow
 }
 
 // load reads the survey's frame, plan and responses, verifying the chain.
 func load(ctx context.Context, st *store.Store, sv *survey.Survey) (*loaded, error) {
+	return extend(ctx, st, sv, nil)
+}
+
+// extend reads the survey's frame and plan afresh and the responses after
+// those of prev (all of them when prev is nil), verifying the chain from
+// prev's head on. prev is left unchanged: builds may be using it.
+func extend(ctx context.Context, st *store.Store, sv *survey.Survey, prev *loaded) (*loaded, error) {
 	l := &loaded{survey: sv, at: time.Now()}
+	v := survey.NewVerifier()
+	if prev != nil {
+		l.at, l.responses, l.chainErr = prev.at, slices.Clip(prev.responses), prev.chainErr
+		v = survey.ResumeVerifier(prev.seq, prev.head)
+	}
 	var err error
 	if l.frame, err = st.Frame(ctx, sv.ID); err != nil && !errors.Is(err, survey.ErrNotFound) {
 		return nil, err
@@ -73,8 +87,11 @@ func load(ctx context.Context, st *store.Store, sv *survey.Survey) (*loaded, err
 	if l.plan, err = st.Plan(ctx, sv.ID); err != nil && !errors.Is(err, survey.ErrNotFound) {
 		return nil, err
 	}
-	v := survey.NewVerifier()
-	err = st.EachResponse(ctx, sv.ID, func(r *survey.Response) error {
+	var after int64
+	if prev != nil {
+		after = prev.lastSeq()
+	}
+	err = st.EachResponseAfter(ctx, sv.ID, after, func(r *survey.Response) error {
 		if l.chainErr == nil {
 			if verr := v.Next(r); verr != nil {
 				l.chainErr = verr
@@ -88,6 +105,14 @@ func load(ctx context.Context, st *store.Store, sv *survey.Survey) (*loaded, err
 	}
 	l.seq, l.head = v.Head()
 	return l, nil
+}
+
+// lastSeq is the sequence number of the last response read.
+func (l *loaded) lastSeq() int64 {
+	if n := len(l.responses); n > 0 {
+		return l.responses[n-1].Seq
+	}
+	return 0
 }
 
 // finish applies the quality rules and the evaluators' overrides, read now,

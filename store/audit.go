@@ -105,7 +105,7 @@ func (s *Store) EachAudit(ctx context.Context, fn func(*account.Entry) error) er
 	if err != nil {
 		return fmt.Errorf("read audit log: %w", classify(err))
 	}
-	return eachInChainOrder(ctx, cur, "audit log", func(e *account.Entry) int64 { return e.Seq }, fn)
+	return eachInChainOrder(ctx, cur, "audit log", 1, func(e *account.Entry) int64 { return e.Seq }, fn)
 }
 
 // chainLegacyAudit seals, in the order they were written, the audit entries

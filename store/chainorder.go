@@ -9,8 +9,9 @@ import (
 )
 
 // eachInChainOrder decodes every document of cur into a T and calls fn with
-// them in sequence order 1, 2, … (seq tells a document's number); what names
-// the documents in errors. The T passed to fn is reused between calls.
+// them in sequence order first, first+1, … (seq tells a document's number);
+// what names the documents in errors. The T passed to fn is reused between
+// calls.
 //
 // The server is not asked to sort: the embedded FerretDB sorts by holding
 // every document in memory. Documents come in insertion order there and in
@@ -18,9 +19,9 @@ import (
 // racing between replicas; the few that arrive early wait in a small buffer
 // for their turn. Records after a gap in the chain (which a verifier reports)
 // come last, in order.
-func eachInChainOrder[T any](ctx context.Context, cur *mongo.Cursor, what string, seq func(*T) int64, fn func(*T) error) error {
+func eachInChainOrder[T any](ctx context.Context, cur *mongo.Cursor, what string, first int64, seq func(*T) int64, fn func(*T) error) error {
 	defer cur.Close(ctx)
-	next := int64(1)
+	next := first
 	early := map[int64]*T{}
 	var doc T
 	for cur.Next(ctx) {

@@ -45,8 +45,14 @@ func hotQueries(surveyID, code, responseID string) []hotQuery {
 				bson.D{{Key: "$match", Value: match}},
 				bson.D{{Key: "$group", Value: bson.D{{Key: "_id", Value: "$code"}, {Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}},
 			}}, {Key: "cursor", Value: bson.D{}}}},
-		{"responses in chain order (report, progress, verify, export)", "each report or export; progress at most every 10 s per survey",
+		{"responses in chain order (report, progress, verify, export)", "a report's first build; each export; progress at most every 10 s per survey",
 			bson.D{{Key: "find", Value: colResponses}, {Key: "filter", Value: match}, {Key: "sort", Value: bson.D{{Key: "seq", Value: 1}}}}},
+		{"responses after a seq (report from a cached prefix)", "each later report build of a survey, within the cache's lifetime",
+			bson.D{{Key: "find", Value: colResponses}, {Key: "filter", Value: bson.D{{Key: "survey_id", Value: surveyID}, {Key: "seq", Value: bson.D{{Key: "$gt", Value: 1000}}}}},
+				{Key: "sort", Value: bson.D{{Key: "seq", Value: 1}}}}},
+		{"audit chain head", "a process's first audit entry; a lost race between replicas",
+			bson.D{{Key: "find", Value: colAudit}, {Key: "filter", Value: bson.D{{Key: "seq", Value: bson.D{{Key: "$gt", Value: 0}}}}},
+				{Key: "sort", Value: bson.D{{Key: "seq", Value: -1}}}, {Key: "limit", Value: 1}}},
 	}
 }
 

@@ -24,8 +24,8 @@ func TestExplainHotQueries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(plans) != 7 {
-		t.Fatalf("got %d plans, want 7", len(plans))
+	if len(plans) != 9 {
+		t.Fatalf("got %d plans, want 9", len(plans))
 	}
 	for _, p := range plans {
 		t.Logf("%-50s indexed=%v  %s", p.Name, p.Indexed, p.Plan)

@@ -240,12 +240,21 @@ func (s *Store) Head(ctx context.Context, surveyID string) (int64, string, error
 // EachResponse calls fn for every response of a survey in chain order
 // (see eachInChainOrder). The *Response passed to fn is reused between calls.
 func (s *Store) EachResponse(ctx context.Context, surveyID string, fn func(*survey.Response) error) error {
-	cur, err := s.db.Collection(colResponses).Find(ctx, bson.M{"survey_id": surveyID},
-		options.Find().SetBatchSize(2000))
+	return s.EachResponseAfter(ctx, surveyID, 0, fn)
+}
+
+// EachResponseAfter is EachResponse for the responses after sequence number
+// after: what a reader holding the chain up to there has not seen.
+func (s *Store) EachResponseAfter(ctx context.Context, surveyID string, after int64, fn func(*survey.Response) error) error {
+	filter := bson.M{"survey_id": surveyID}
+	if after > 0 {
+		filter["seq"] = bson.M{"$gt": after}
+	}
+	cur, err := s.db.Collection(colResponses).Find(ctx, filter, options.Find().SetBatchSize(2000))
 	if err != nil {
 		return fmt.Errorf("read responses of %s: %w", surveyID, classify(err))
 	}
-	return eachInChainOrder(ctx, cur, "responses of "+surveyID,
+	return eachInChainOrder(ctx, cur, "responses of "+surveyID, after+1,
 		func(d *responseDoc) int64 { return d.Seq },
 		func(d *responseDoc) error { return fn(&d.Response) })
 }

@@ -79,6 +79,11 @@ type Verifier struct{ v *hashchain.Verifier }
 // NewVerifier starts a verification at the genesis.
 func NewVerifier() *Verifier { return &Verifier{hashchain.NewVerifier("response")} }
 
+// ResumeVerifier continues a verification from a head already verified.
+func ResumeVerifier(seq int64, head string) *Verifier {
+	return &Verifier{hashchain.Resume("response", seq, head)}
+}
+
 // Next checks the next response; it returns a *ChainError at the first mismatch.
 func (v *Verifier) Next(r *Response) error { return v.v.Next(r) }
 
