@@ -244,31 +244,42 @@ func (s *Server) storeDown(err error) bool {
 }
 
 // quotaFromStore enforces a quota while Redis is away: it counts the code's
-// stored responses once, then keeps the tally in this process, holding the
-// code's lock alone until each response is stored or refused.
+// stored responses once, keeps a tally in this process, and takes each place
+// in the store (ReserveQuotaSlot), so replicas that each count on their own
+// still cannot take the same place twice. It holds the code's lock alone
+// until each response is stored or refused.
 func (s *Server) quotaFromStore(c *gin.Context, code *survey.Code) (func(bool), outcome) {
+	ctx := c.Request.Context()
 	mu := s.quotaLocks.get(code.Code)
 	mu.Lock()
 	n, ok := s.local.fallbackCount(code.Code)
 	if !ok {
 		var err error
-		if n, err = s.store.CountOfCode(c.Request.Context(), code.SurveyID, code.Code, s.quotaLocks.lastSettled(code.Code)); err != nil {
+		if n, err = s.store.CountOfCode(ctx, code.SurveyID, code.Code, s.quotaLocks.lastSettled(code.Code)); err != nil {
 			mu.Unlock()
 			return nil, s.unavailable(err)
 		}
 		s.local.setFallbackCount(code.Code, n)
 	}
-	if n >= int64(code.Quota) {
+	place, err := s.store.ReserveQuotaSlot(ctx, code.Code, n, code.Quota)
+	if errors.Is(err, survey.ErrQuotaFull) {
 		mu.Unlock()
 		s.metrics.Responses.WithLabelValues("quota_full").Inc()
 		return nil, fail(http.StatusConflict, msgQuotaFull)
 	}
+	if err != nil {
+		mu.Unlock()
+		return nil, s.unavailable(err)
+	}
 	return func(stored bool) {
+		bg := context.WithoutCancel(ctx)
 		if stored {
-			s.local.setFallbackCount(code.Code, n+1)
+			s.local.setFallbackCount(code.Code, place)
 			// Should Redis be back already, its counter now lags the store:
 			// drop it (best effort) so the next submission reloads it.
-			_ = s.kv.ForgetQuota(context.WithoutCancel(c.Request.Context()), code.Code)
+			_ = s.kv.ForgetQuota(bg, code.Code)
+		} else if err := s.store.ReleaseQuotaSlot(bg, code.Code, place); err != nil {
+			s.log.Warn("could not give back a quota place taken during the Redis outage", "survey", code.SurveyID, "error", err)
 		}
 		s.quotaLocks.settle(code.Code)
 		mu.Unlock()

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"renke/survey"
 )
 
 func get(t *testing.T, url string) (int, string) {
@@ -103,5 +105,69 @@ func TestRedisOutageFallsBackAndQuotaHolds(t *testing.T) {
 	}
 	if code, _ := get(t, p.base+"/readyz"); code != 200 {
 		t.Errorf("readyz after Redis returned: %d", code)
+	}
+}
+
+// TestRedisOutageQuotaHoldsAcrossReplicas: with Redis down, three replicas
+// each count a shared code's quota in the store on their own; the places are
+// taken in the store, so together they still accept exactly the quota, and
+// after Redis returns (empty) not one more.
+func TestRedisOutageQuotaHoldsAcrossReplicas(t *testing.T) {
+	c := newCluster(t, "RENKE_TRUSTED_PROXIES=127.0.0.1")
+	id := c.openSurvey(t)
+	renke(t, c.env, "codes", "issue", "--survey", id, "--kind", "shared", "--group", "parent", "--band", "g3-4", "--quota", "45",
+		"--school", "S002", "--school-name", "城关二小", "--township", "城关镇", "--urbanicity", "城区")
+	shared := c.codes(t, id)[0].Code
+	var replicas []*proc
+	for range 3 {
+		replicas = append(replicas, serve(t, c.env))
+	}
+	body := answersBody(survey.DefaultForms()[survey.SocialForm], "")
+	client := &http.Client{Timeout: 30 * time.Second}
+
+	var mu sync.Mutex
+	status := map[int]int{}
+	n := 0
+	send := func(k int) {
+		var wg sync.WaitGroup
+		for i := range k {
+			mu.Lock()
+			n++
+			addr := fmt.Sprintf("198.19.%d.%d", n/250, n%250)
+			mu.Unlock()
+			rep := replicas[i%len(replicas)]
+			wg.Go(func() {
+				s, err := submitRetrying(client, rep.base, shared, body, addr)
+				if err != nil {
+					s = -1
+				}
+				mu.Lock()
+				status[s]++
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+	}
+	send(15) // Redis counts the first 15
+	c.redis.Stop()
+	send(90) // 30 places left, 90 devices racing for them over three replicas
+	during := map[int]int{}
+	mu.Lock()
+	for k, v := range status {
+		during[k] = v
+	}
+	mu.Unlock()
+	c.redis.Start()
+	send(20)
+	t.Logf("statuses before+during: %v; in all: %v", during, status)
+
+	if during[201] != 45 || during[409] != 60 {
+		t.Errorf("through the outage: %v, want 45 accepted and 60 refused", during)
+	}
+	if status[201] != 45 || status[409] != 80 {
+		t.Errorf("after Redis returned: %v, want still 45 accepted", status)
+	}
+	if _, byCode := verifyChain(t, c.mongoURI, id); byCode[shared] != 45 {
+		t.Errorf("store holds %d responses for a quota of 45", byCode[shared])
 	}
 }

@@ -1,0 +1,47 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"renke/survey"
+)
+
+// colQuotaSlots holds one document per place of a shared code's quota taken
+// while Redis was unreachable: {_id: "<code>#<k>"} is the code's k-th
+// response. The unique _id lets only one process take a place, so the quota
+// holds across replicas that each count in the store on their own.
+const colQuotaSlots = "quota_slots"
+
+// ReserveQuotaSlot takes the first free place of code's quota after the
+// first known (the responses the caller knows are stored): the k-th place
+// for the smallest free k in known+1…quota. It returns survey.ErrQuotaFull
+// when none is free. A place taken by another process is skipped, so callers
+// whose counts lag are still kept within the quota.
+func (s *Store) ReserveQuotaSlot(ctx context.Context, code string, known int64, quota int) (int64, error) {
+	col := s.db.Collection(colQuotaSlots)
+	for k := known + 1; k <= int64(quota); k++ {
+		_, err := col.InsertOne(ctx, bson.M{"_id": slotID(code, k), "code": code, "at": time.Now().UTC()})
+		if err == nil {
+			return k, nil
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			return 0, fmt.Errorf("take a place of quota %s: %w", code, classify(err))
+		}
+	}
+	return 0, survey.ErrQuotaFull
+}
+
+// ReleaseQuotaSlot gives back a place whose response was not stored.
+func (s *Store) ReleaseQuotaSlot(ctx context.Context, code string, k int64) error {
+	if _, err := s.db.Collection(colQuotaSlots).DeleteOne(ctx, bson.M{"_id": slotID(code, k)}); err != nil {
+		return fmt.Errorf("give back place %d of quota %s: %w", k, code, classify(err))
+	}
+	return nil
+}
+
+func slotID(code string, k int64) string { return fmt.Sprintf("%s#%d", code, k) }

@@ -1,0 +1,71 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"renke/internal/testenv"
+	"renke/store"
+	"renke/survey"
+)
+
+// TestQuotaSlotsAcrossProcesses: two processes that both believe 10 places
+// are used take the remaining 20 of a quota of 30 between them, never the
+// same one twice, and a place given back is taken again.
+func TestQuotaSlotsAcrossProcesses(t *testing.T) {
+	ctx := context.Background()
+	uri := testenv.Mongo(t, t.TempDir())
+	var procs []*store.Store
+	for range 2 {
+		s, err := store.Open(ctx, uri, "renke_test", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close(context.Background()) })
+		procs = append(procs, s)
+	}
+	var mu sync.Mutex
+	taken, full := map[int64]int{}, 0
+	var wg sync.WaitGroup
+	for i := range 40 {
+		s := procs[i%2]
+		wg.Go(func() {
+			k, err := s.ReserveQuotaSlot(ctx, "code-a", 10, 30)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case errors.Is(err, survey.ErrQuotaFull):
+				full++
+			case err != nil:
+				t.Error(err)
+			default:
+				taken[k]++
+			}
+		})
+	}
+	wg.Wait()
+	if len(taken) != 20 || full != 20 {
+		t.Fatalf("took %d places (%v), %d refused; want 20 and 20", len(taken), taken, full)
+	}
+	for k, n := range taken {
+		if k < 11 || k > 30 || n != 1 {
+			t.Errorf("place %d taken %d times", k, n)
+		}
+	}
+	// Another code's quota is its own.
+	if k, err := procs[0].ReserveQuotaSlot(ctx, "code-b", 10, 30); err != nil || k != 11 {
+		t.Errorf("another code: place %d, %v", k, err)
+	}
+	if err := procs[1].ReleaseQuotaSlot(ctx, "code-a", 17); err != nil {
+		t.Fatal(err)
+	}
+	if k, err := procs[0].ReserveQuotaSlot(ctx, "code-a", 10, 30); err != nil || k != 17 {
+		t.Errorf("after giving back place 17: took %d, %v", k, err)
+	}
+	// A process whose count lags still finds no place left.
+	if k, err := procs[1].ReserveQuotaSlot(ctx, "code-a", 10, 30); !errors.Is(err, survey.ErrQuotaFull) {
+		t.Errorf("a full quota: place %d, %v", k, err)
+	}
+}
