@@ -48,6 +48,11 @@ type Limits struct {
 // finishes the configuration (env, defaults, validation) once fs is parsed.
 // serve adds the server-only flags (addr, public URL).
 func Flags(fs *flag.FlagSet, serve bool) func() (*Config, error) {
+	return flags(fs, serve, os.Getenv)
+}
+
+// flags is Flags reading the environment through getenv.
+func flags(fs *flag.FlagSet, serve bool, getenv func(string) string) func() (*Config, error) {
 	c := &Config{}
 	var level, trusted string
 	fs.StringVar(&c.DataDir, "data", "", "data directory (env RENKE_DATA, default ./data)")
@@ -60,7 +65,7 @@ func Flags(fs *flag.FlagSet, serve bool) func() (*Config, error) {
 		fs.StringVar(&trusted, "trusted-proxies", "", "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is trusted (env RENKE_TRUSTED_PROXIES)")
 	}
 	return func() (*Config, error) {
-		return finish(c, level, trusted, os.Getenv)
+		return finish(c, level, trusted, getenv)
 	}
 }
 

@@ -12,19 +12,11 @@ import (
 func parse(t *testing.T, args []string, env map[string]string) (*Config, error) {
 	t.Helper()
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	c := &Config{}
-	var level, trusted string
-	fs.StringVar(&c.DataDir, "data", "", "")
-	fs.StringVar(&c.MongoURI, "mongo", "", "")
-	fs.StringVar(&c.RedisURL, "redis", "", "")
-	fs.StringVar(&level, "log-level", "", "")
-	fs.StringVar(&c.Addr, "addr", "", "")
-	fs.StringVar(&c.PublicURL, "public-url", "", "")
-	fs.StringVar(&trusted, "trusted-proxies", "", "")
+	finish := flags(fs, true, func(k string) string { return env[k] })
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
 	}
-	return finish(c, level, trusted, func(k string) string { return env[k] })
+	return finish()
 }
 
 func TestDefaultsAndKeptSecret(t *testing.T) {

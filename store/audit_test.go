@@ -96,15 +96,7 @@ func verifyAudit(t *testing.T, s *store.Store) hashchain.State {
 func TestAuditChainAcrossProcesses(t *testing.T) {
 	ctx := context.Background()
 	uri := testenv.Mongo(t, t.TempDir())
-	var stores []*store.Store
-	for range 2 {
-		s, err := store.Open(ctx, uri, "renke_test", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close(context.Background()) })
-		stores = append(stores, s)
-	}
+	stores := []*store.Store{openAt(t, uri), openAt(t, uri)}
 	const workers, each = 6, 5
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*workers*each)

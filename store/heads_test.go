@@ -12,6 +12,17 @@ import (
 	"renke/survey"
 )
 
+// openAt opens another process's store over uri, closed with the test.
+func openAt(t *testing.T, uri string) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), uri, "renke_test", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(context.Background()) })
+	return s
+}
+
 // verifyChain checks a survey's whole chain and returns its length.
 func verifyChain(t *testing.T, s *store.Store, surveyID string) int64 {
 	t.Helper()
@@ -37,14 +48,7 @@ func verifyChain(t *testing.T, s *store.Store, surveyID string) int64 {
 func TestChainHeadHint(t *testing.T) {
 	ctx := context.Background()
 	uri := testenv.Mongo(t, t.TempDir())
-	open := func() *store.Store {
-		s, err := store.Open(ctx, uri, "renke_test", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close(context.Background()) })
-		return s
-	}
+	open := func() *store.Store { return openAt(t, uri) }
 	appendN := func(s *store.Store, from, n int) {
 		for i := from; i < from+n; i++ {
 			if err := s.AppendResponse(ctx, response("sh", "c1", survey.SharedCode, fmt.Sprintf("d%d", i))); err != nil {

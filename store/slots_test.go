@@ -17,15 +17,7 @@ import (
 func TestQuotaSlotsAcrossProcesses(t *testing.T) {
 	ctx := context.Background()
 	uri := testenv.Mongo(t, t.TempDir())
-	var procs []*store.Store
-	for range 2 {
-		s, err := store.Open(ctx, uri, "renke_test", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close(context.Background()) })
-		procs = append(procs, s)
-	}
+	procs := []*store.Store{openAt(t, uri), openAt(t, uri)}
 	var mu sync.Mutex
 	taken, full := map[int64]int{}, 0
 	var wg sync.WaitGroup
