@@ -81,11 +81,7 @@ func (s *Server) auditPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	st := v.State()
-	page.Chain = &console.AuditChain{Length: st.Length, Head: st.Head}
-	if st.Err != nil {
-		page.Chain.Error = st.Err.Error()
-	}
+	page.Chain = auditChainView(v.State())
 	if len(entries) == limit {
 		q := url.Values{"before": {entries[len(entries)-1].At.Format(time.RFC3339Nano)}}
 		for k, v := range map[string]string{"county": f.County, "survey": f.Survey, "actor": f.Actor} {

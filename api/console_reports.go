@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"renke/account"
+	"renke/hashchain"
 	"renke/report"
 	"renke/report/render"
 	"renke/reporting"
@@ -75,6 +76,7 @@ func (s *Server) renderReport(c *gin.Context, status int, sv *survey.Survey, msg
 		if d.ChainError != nil {
 			page.ChainError = d.ChainError.Error()
 		}
+		page.AuditChain = auditChainView(d.AuditChain)
 	} else {
 		q, overrides, qerr := s.quality(c, sv)
 		if qerr != nil {
@@ -306,4 +308,13 @@ func (s *Server) apiAddOverride(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, gin.H{"response_id": strings.TrimSpace(in.ResponseID), "exclude": in.Exclude})
+}
+
+// auditChainView is what verifying the audit chain found, for a page.
+func auditChainView(st hashchain.State) *console.AuditChain {
+	a := &console.AuditChain{Length: st.Length, Head: st.Head}
+	if st.Err != nil {
+		a.Error = st.Err.Error()
+	}
+	return a
 }

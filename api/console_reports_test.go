@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -53,6 +54,10 @@ func TestConsoleReportsAndOverrides(t *testing.T) {
 	res, body := ev.get("/console/surveys/" + sv.ID + "/report")
 	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), `id="override-form"`) {
 		t.Fatalf("report page: %d", res.StatusCode)
+	}
+	if seq, _, err := f.store.AuditHead(ctx); err != nil || seq == 0 ||
+		!strings.Contains(string(body), fmt.Sprintf("<dt>审计日志</dt><dd>%d 条，已逐条校验哈希链，全部通过</dd>", seq)) {
+		t.Errorf("report page does not state the verified audit chain (%d entries, %v)", seq, err)
 	}
 	res, body = ev.get("/console/surveys/" + sv.ID + "/report.html")
 	if res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") ||
@@ -141,5 +146,16 @@ func TestConsoleReportsAndOverrides(t *testing.T) {
 	}
 	if res, _ := coord.form("/console/surveys/"+sv.ID+"/overrides", url.Values{"response_id": {rs[2].ID}, "decision": {"exclude"}, "reason": {"x"}}); res.StatusCode != http.StatusForbidden {
 		t.Errorf("coordinator override: %d", res.StatusCode)
+	}
+
+	// An override's entry is rewritten in the database behind renke's back:
+	// the evaluator's page says so before anything else.
+	if res, err := f.store.Collection("audit").UpdateOne(ctx, map[string]any{"action": "exclusion.override"},
+		map[string]any{"$set": map[string]any{"note": "改过的理由"}}); err != nil || res.ModifiedCount != 1 {
+		t.Fatalf("tamper: %v %+v", err, res)
+	}
+	_, body = ev.get("/console/surveys/" + sv.ID + "/report")
+	if !strings.Contains(string(body), `id="audit-chain-error"`) || strings.Contains(string(body), "已逐条校验哈希链，全部通过") {
+		t.Error("the report page does not warn of an audit entry edited after it was written")
 	}
 }

@@ -217,6 +217,8 @@ type ReportPage struct {
 	Quality     *report.QualitySummary // the quality rules' tally (with overrides)
 	Overrides   []report.Override
 	ChainError  string
+	// AuditChain is the audit log's chain as the report build verified it.
+	AuditChain  *AuditChain
 	CanOverride bool
 	// Rules are the survey's data-quality rules; CanSetRules whether the user may change them.
 	Rules       QualityRules
