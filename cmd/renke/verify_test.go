@@ -27,6 +27,9 @@ func TestVerifyAudit(t *testing.T) {
 	if err := runVerify(ctx, []string{"--data", data, "--audit"}); err != nil {
 		t.Fatalf("verify --audit of an untouched log: %v", err)
 	}
+	if err := runVerify(ctx, []string{"--data", data, "--all"}); err != nil {
+		t.Fatalf("verify --all of untouched chains: %v", err)
+	}
 	if err := runVerify(ctx, []string{"--data", data}); err == nil || !strings.Contains(err.Error(), "--audit") {
 		t.Errorf("verify without --survey or --audit: %v", err)
 	}
@@ -45,5 +48,8 @@ func TestVerifyAudit(t *testing.T) {
 	err = runVerify(ctx, []string{"--data", data, "--audit"})
 	if err == nil || !strings.Contains(err.Error(), "seq 1 (audit entry") {
 		t.Fatalf("verify --audit after an edit: %v", err)
+	}
+	if err := runVerify(ctx, []string{"--data", data, "--all"}); err == nil || !strings.Contains(err.Error(), "1 of 1 chains do not verify") {
+		t.Fatalf("verify --all after an edit: %v", err)
 	}
 }
