@@ -211,12 +211,12 @@ type ErrorPage struct {
 
 // ReportPage is report.html: the estimate, data quality, overrides and downloads.
 type ReportPage struct {
-	Survey      *survey.Survey
-	Report      *report.Report         // nil when no report could be computed
-	NoReport    string                 // why not
-	Quality     *report.QualitySummary // the quality rules' tally (with overrides)
-	Overrides   []report.Override
-	ChainError  string
+	Survey     *survey.Survey
+	Report     *report.Report         // nil when no report could be computed
+	NoReport   string                 // why not
+	Quality    *report.QualitySummary // the quality rules' tally (with overrides)
+	Overrides  []report.Override
+	ChainError string
 	// AuditChain is the audit log's chain as the report build verified it.
 	AuditChain  *AuditChain
 	CanOverride bool
