@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"renke/account"
+	"renke/hashchain"
 	"renke/report"
 	"renke/store"
 	"renke/survey"
@@ -43,8 +45,76 @@ type Cache struct {
 
 	mu      sync.Mutex
 	entries map[string]*loaded // by survey id
+	audit   *auditSnap         // the last walk of the audit log
 	loads   atomic.Int64
 	extends atomic.Int64
+	walks   atomic.Int64
+}
+
+// auditTTL is how long one walk of the audit log serves the trails of all
+// surveys' reports in this process (the city view builds them all at once).
+// An entry appended by this process ends it at once, so a change made here
+// shows in the next report; one made through another replica, within auditTTL.
+const auditTTL = 15 * time.Second
+
+// auditSnap is one verified walk of the audit log, by survey.
+type auditSnap struct {
+	at       time.Time
+	appends  int64 // the store's AuditAppends when the walk began
+	state    hashchain.State
+	bySurvey map[string][]account.Entry
+}
+
+// AuditWalks counts the walks of the audit log the cache has made.
+func (c *Cache) AuditWalks() int64 { return c.walks.Load() }
+
+// trail is Trail from the last walk of the audit log while it is fresh.
+func (c *Cache) trail(ctx context.Context, st *store.Store, surveyID string) ([]account.Entry, hashchain.State, error) {
+	for range 2 {
+		c.mu.Lock()
+		snap := c.audit
+		c.mu.Unlock()
+		if snap != nil && time.Since(snap.at) < auditTTL && snap.appends == st.AuditAppends() {
+			trail := snap.bySurvey[surveyID]
+			if trail == nil {
+				trail = []account.Entry{}
+			}
+			return trail, snap.state, nil
+		}
+		ch := c.group.DoChan("\x00audit", func() (any, error) {
+			c.walks.Add(1)
+			lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), loadTimeout)
+			defer cancel()
+			s := &auditSnap{at: time.Now(), appends: st.AuditAppends(), bySurvey: map[string][]account.Entry{}}
+			v := account.NewAuditVerifier()
+			err := st.EachAudit(lctx, func(e *account.Entry) error {
+				v.Add(e)
+				if e.Survey != "" {
+					s.bySurvey[e.Survey] = append(s.bySurvey[e.Survey], *e)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+			s.state = v.State()
+			c.mu.Lock()
+			c.audit = s
+			c.mu.Unlock()
+			return s, nil
+		})
+		select {
+		case res := <-ch:
+			if res.Err != nil {
+				return nil, hashchain.State{}, res.Err
+			}
+		case <-ctx.Done():
+			return nil, hashchain.State{}, fmt.Errorf("read the audit log: %w", ctx.Err())
+		}
+		// A walk that began before this process's latest append is stale:
+		// the loop walks once more.
+	}
+	return Trail(ctx, st, surveyID)
 }
 
 // NewCache keeps the data of at most max surveys, each for at most ttl.
@@ -69,7 +139,7 @@ func (c *Cache) Build(ctx context.Context, st *store.Store, surveyID string) (*r
 	if err != nil {
 		return nil, nil, err
 	}
-	return finish(ctx, st, l)
+	return finish(ctx, st, l, c.trail)
 }
 
 // settled says no response can be added to the survey any more.

@@ -3,11 +3,13 @@ package reporting_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"renke/account"
 	"renke/internal/testenv"
 	"renke/report"
 	"renke/reporting"
@@ -202,5 +204,84 @@ func TestCacheSharesAndExpires(t *testing.T) {
 	build(t, short, st, a.ID)
 	if short.Loads() != 2 {
 		t.Fatalf("an expired entry was used: %d reads", short.Loads())
+	}
+}
+
+// TestCacheUnderConcurrentAppends: reports built while responses keep
+// arriving each see a whole verified prefix of the chain, never fewer
+// responses than the build before, and the last one equals an uncached build.
+func TestCacheUnderConcurrentAppends(t *testing.T) {
+	st := testenv.Store(t)
+	ctx := context.Background()
+	sv := seed(t, st, 40)
+	c := reporting.NewCache(2, time.Minute)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 60 {
+			if err := st.AppendResponse(ctx, lateResponse(sv, fmt.Sprintf("live%d", i))); err != nil {
+				t.Error(err)
+				return
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}()
+	last := int64(0)
+	for running := true; running; {
+		select {
+		case <-done:
+			running = false
+		default:
+		}
+		rep, d, err := c.Build(ctx, st, sv.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.ChainError != nil || rep.ChainLength != int64(rep.Counts.Responses) || rep.ChainLength < last {
+			t.Fatalf("mid-load build: chain %d (%v) over %d responses, after %d", rep.ChainLength, d.ChainError, rep.Counts.Responses, last)
+		}
+		last = rep.ChainLength
+	}
+	rep := build(t, c, st, sv.ID)
+	if rep.ChainLength != 100 || c.Loads() != 1 {
+		t.Fatalf("after the load: chain %d, %d full reads", rep.ChainLength, c.Loads())
+	}
+	sameAsUncached(t, st, rep)
+	t.Logf("%d extensions while 60 responses arrived", c.Extends())
+}
+
+// TestCacheWalksTheAuditLogOnceForManyReports: the reports of several
+// surveys built together share one walk of the audit log; an entry appended
+// through this process shows in the next report at once.
+func TestCacheWalksTheAuditLogOnceForManyReports(t *testing.T) {
+	st := testenv.Store(t)
+	ctx := context.Background()
+	a, b := seed(t, st, 20), seed(t, st, 20)
+	c := reporting.NewCache(4, time.Minute)
+	for range 2 {
+		for _, sv := range []*survey.Survey{a, b} {
+			if _, _, err := c.Build(ctx, st, sv.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if c.AuditWalks() != 1 {
+		t.Fatalf("4 builds of 2 surveys walked the audit log %d times, want 1", c.AuditWalks())
+	}
+	e, err := account.NewEntry(&account.User{Name: "eval", Role: account.Evaluator}, account.ActExclusion, nil,
+		map[string]bool{"excluded": true}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Survey = b.ID
+	if err := st.AppendAudit(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	_, d, err := c.Build(ctx, st, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.AuditWalks() != 2 || len(d.Audit) == 0 || d.Audit[len(d.Audit)-1].ID != e.ID || d.AuditChain.Head != e.Hash {
+		t.Fatalf("after an append: %d walks, trail %d entries, chain %+v", c.AuditWalks(), len(d.Audit), d.AuditChain)
 	}
 }

@@ -48,7 +48,7 @@ func Build(ctx context.Context, st *store.Store, surveyID string) (*report.Repor
 	if err != nil {
 		return nil, nil, err
 	}
-	return finish(ctx, st, l)
+	return finish(ctx, st, l, Trail)
 }
 
 // loaded is what a report is computed from, read from the store once: the
@@ -115,10 +115,13 @@ func (l *loaded) lastSeq() int64 {
 	return 0
 }
 
+// trailFunc returns a survey's audit trail and the audit chain's state.
+type trailFunc func(ctx context.Context, st *store.Store, surveyID string) ([]account.Entry, hashchain.State, error)
+
 // finish applies the quality rules and the evaluators' overrides, read now,
-// to the loaded responses and estimates. It leaves l unchanged, so a cached
-// load serves any number of builds.
-func finish(ctx context.Context, st *store.Store, l *loaded) (*report.Report, *Data, error) {
+// to the loaded responses, takes the audit trail from trail, and estimates.
+// It leaves l unchanged, so a cached load serves any number of builds.
+func finish(ctx context.Context, st *store.Store, l *loaded, trail trailFunc) (*report.Report, *Data, error) {
 	sv := l.survey
 	d := &Data{Survey: sv, Frame: l.frame, Plan: l.plan, Responses: l.responses, ChainError: l.chainErr,
 		Generated: time.Now().UTC(), Version: config.Version}
@@ -126,7 +129,7 @@ func finish(ctx context.Context, st *store.Store, l *loaded) (*report.Report, *D
 	if d.Quality, d.Overrides, err = Quality(ctx, st, sv.ID, d.Responses); err != nil {
 		return nil, nil, err
 	}
-	if d.Audit, d.AuditChain, err = Trail(ctx, st, sv.ID); err != nil {
+	if d.Audit, d.AuditChain, err = trail(ctx, st, sv.ID); err != nil {
 		return nil, nil, err
 	}
 	rep, err := Estimate(d)

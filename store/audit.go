@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -36,11 +37,17 @@ const auditTries = 12
 // auditChain orders this process's appends to the audit chain and caches its
 // head; across processes the unique seq index decides.
 type auditChain struct {
-	mu    sync.Mutex
-	known bool // seq and hash are the head as of this process's last append
-	seq   int64
-	hash  string
+	mu       sync.Mutex
+	known    bool // seq and hash are the head as of this process's last append
+	seq      int64
+	hash     string
+	appended atomic.Int64 // entries this process has appended
 }
+
+// AuditAppends counts the entries this process has appended to the audit
+// log: a reader holding a copy of the log knows it is stale for this process
+// when the count moved.
+func (s *Store) AuditAppends() int64 { return s.audit.appended.Load() }
 
 // AppendAudit seals an entry into the audit chain and stores it. The log is
 // append-only: the store offers no way to change or delete an entry.
@@ -60,6 +67,7 @@ func (s *Store) AppendAudit(ctx context.Context, e *account.Entry) error {
 		_, err := s.db.Collection(colAudit).InsertOne(ctx, e)
 		if err == nil {
 			a.seq, a.hash = e.Seq, e.Hash
+			a.appended.Add(1)
 			return nil
 		}
 		a.known = false
@@ -69,6 +77,7 @@ func (s *Store) AppendAudit(ctx context.Context, e *account.Entry) error {
 		// Another process appended at this seq, or an earlier try of this
 		// very entry was stored though its answer was lost.
 		if n, cerr := s.db.Collection(colAudit).CountDocuments(ctx, bson.M{"_id": e.ID}); cerr == nil && n > 0 {
+			a.appended.Add(1)
 			return nil
 		}
 		select {
