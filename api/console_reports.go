@@ -77,6 +77,9 @@ func (s *Server) renderReport(c *gin.Context, status int, sv *survey.Survey, msg
 			page.ChainError = d.ChainError.Error()
 		}
 		page.AuditChain = auditChainView(d.AuditChain)
+		for _, o := range d.Unaudited {
+			page.Unaudited = append(page.Unaudited, o.ResponseID)
+		}
 	} else {
 		q, overrides, qerr := s.quality(c, sv)
 		if qerr != nil {

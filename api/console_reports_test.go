@@ -148,6 +148,23 @@ func TestConsoleReportsAndOverrides(t *testing.T) {
 		t.Errorf("coordinator override: %d", res.StatusCode)
 	}
 
+	// Every override so far went through renke: none is flagged. One written
+	// straight into the store is, on the page and in the report files.
+	if _, body = ev.get("/console/surveys/" + sv.ID + "/report"); strings.Contains(string(body), `id="unaudited-overrides"`) {
+		t.Error("overrides made through the console are reported as unaudited")
+	}
+	injected := report.Override{ResponseID: rs[0].ID, Exclude: true, Reason: "直接写库", By: "eval", At: survey.TruncateTime(time.Now().Add(-time.Hour))}
+	if err := f.store.AddOverride(ctx, sv.ID, injected); err != nil {
+		t.Fatal(err)
+	}
+	if _, body = ev.get("/console/surveys/" + sv.ID + "/report"); !strings.Contains(string(body), `id="unaudited-overrides"`) ||
+		!strings.Contains(string(body), "有 1 条人工裁定在审计日志中没有对应的记录（应答 "+rs[0].ID+"）") {
+		t.Error("the report page does not name an override written straight into the store")
+	}
+	if _, body = ev.get("/console/surveys/" + sv.ID + "/report.html"); !strings.Contains(string(body), "有 1 条人工裁定在审计日志中没有对应的记录") {
+		t.Error("the HTML report does not warn of an override written straight into the store")
+	}
+
 	// An override's entry is rewritten in the database behind renke's back:
 	// the evaluator's page says so before anything else.
 	if res, err := f.store.Collection("audit").UpdateOne(ctx, map[string]any{"action": "exclusion.override"},

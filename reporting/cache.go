@@ -68,13 +68,15 @@ type auditSnap struct {
 // AuditWalks counts the walks of the audit log the cache has made.
 func (c *Cache) AuditWalks() int64 { return c.walks.Load() }
 
-// trail is Trail from the last walk of the audit log while it is fresh.
-func (c *Cache) trail(ctx context.Context, st *store.Store, surveyID string) ([]account.Entry, hashchain.State, error) {
+// trail is Trail from the last walk of the audit log while it is fresh; with
+// fresh set, from a walk that began after the call.
+func (c *Cache) trail(ctx context.Context, st *store.Store, surveyID string, fresh bool) ([]account.Entry, hashchain.State, error) {
+	called := time.Now()
 	for range 2 {
 		c.mu.Lock()
 		snap := c.audit
 		c.mu.Unlock()
-		if snap != nil && time.Since(snap.at) < auditTTL && snap.appends == st.AuditAppends() {
+		if snap != nil && time.Since(snap.at) < auditTTL && snap.appends == st.AuditAppends() && (!fresh || !snap.at.Before(called)) {
 			trail := snap.bySurvey[surveyID]
 			if trail == nil {
 				trail = []account.Entry{}

@@ -32,6 +32,9 @@ type Data struct {
 	// AuditChain is the whole audit log's hash chain, verified when the
 	// report was built.
 	AuditChain hashchain.State
+	// Unaudited are the overrides no audit entry records (see unaudited);
+	// they are applied, and every report format warns of them.
+	Unaudited []report.Override
 	// ChainError is the first record of the chain that does not verify, if any.
 	ChainError error
 	Generated  time.Time
@@ -48,7 +51,9 @@ func Build(ctx context.Context, st *store.Store, surveyID string) (*report.Repor
 	if err != nil {
 		return nil, nil, err
 	}
-	return finish(ctx, st, l, Trail)
+	return finish(ctx, st, l, func(ctx context.Context, st *store.Store, id string, _ bool) ([]account.Entry, hashchain.State, error) {
+		return Trail(ctx, st, id)
+	})
 }
 
 // loaded is what a report is computed from, read from the store once: the
@@ -115,8 +120,9 @@ func (l *loaded) lastSeq() int64 {
 	return 0
 }
 
-// trailFunc returns a survey's audit trail and the audit chain's state.
-type trailFunc func(ctx context.Context, st *store.Store, surveyID string) ([]account.Entry, hashchain.State, error)
+// trailFunc returns a survey's audit trail and the audit chain's state, read
+// afresh when fresh is set.
+type trailFunc func(ctx context.Context, st *store.Store, surveyID string, fresh bool) ([]account.Entry, hashchain.State, error)
 
 // finish applies the quality rules and the evaluators' overrides, read now,
 // to the loaded responses, takes the audit trail from trail, and estimates.
@@ -129,8 +135,15 @@ func finish(ctx context.Context, st *store.Store, l *loaded, trail trailFunc) (*
 	if d.Quality, d.Overrides, err = Quality(ctx, st, sv.ID, d.Responses); err != nil {
 		return nil, nil, err
 	}
-	if d.Audit, d.AuditChain, err = trail(ctx, st, sv.ID); err != nil {
+	if d.Audit, d.AuditChain, err = trail(ctx, st, sv.ID, false); err != nil {
 		return nil, nil, err
+	}
+	if d.Unaudited = unaudited(d.Overrides, d.Audit, d.Generated); len(d.Unaudited) > 0 {
+		// A copy of the log may predate an entry made through another server.
+		if d.Audit, d.AuditChain, err = trail(ctx, st, sv.ID, true); err != nil {
+			return nil, nil, err
+		}
+		d.Unaudited = unaudited(d.Overrides, d.Audit, d.Generated)
 	}
 	rep, err := Estimate(d)
 	if errors.Is(err, report.ErrNoData) {

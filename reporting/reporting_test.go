@@ -161,3 +161,43 @@ func TestBuildCarriesTheSurveysAuditTrail(t *testing.T) {
 		t.Fatalf("after an edit: chain %+v, trail of %d", d.AuditChain, len(d.Audit))
 	}
 }
+
+// TestBuildNamesOverridesWithoutAuditEntry: an override recorded in the audit
+// log as renke records it is not named; one written into the store alone is,
+// and is still applied.
+func TestBuildNamesOverridesWithoutAuditEntry(t *testing.T) {
+	st := testenv.Store(t)
+	ctx := context.Background()
+	sv := seed(t, st, 20)
+	var rs []survey.Response
+	if err := st.EachResponse(ctx, sv.ID, func(r *survey.Response) error { rs = append(rs, *r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	at := survey.TruncateTime(time.Now().Add(-time.Hour))
+	audited := report.Override{ResponseID: rs[0].ID, Exclude: true, Reason: "同一家长填写两次", By: "eval1", At: at}
+	e, err := account.NewEntry(&account.User{Name: "eval1", Role: account.Evaluator}, account.ActExclusion,
+		map[string]any{"excluded": false}, map[string]any{"excluded": true, "reason": audited.Reason}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Survey, e.Target, e.Note = sv.ID, audited.ResponseID, audited.Reason
+	if err := st.AppendAudit(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	injected := report.Override{ResponseID: rs[1].ID, Exclude: true, Reason: "直接写库", By: "eval1", At: at}
+	for _, o := range []report.Override{audited, injected} {
+		if err := st.AddOverride(ctx, sv.ID, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, d, err := reporting.Build(ctx, st, sv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Unaudited) != 1 || d.Unaudited[0].ResponseID != rs[1].ID {
+		t.Fatalf("unaudited overrides %+v, want only %s", d.Unaudited, rs[1].ID)
+	}
+	if dec, ok := d.Quality.Decision(rs[1].ID); !ok || !dec.Excluded {
+		t.Errorf("the unaudited override was not applied: %+v", dec)
+	}
+}

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	"renke/account"
 	"renke/hashchain"
+	"renke/report"
 )
 
 // withAudit adds a survey's trail to in: opening it, a rules change with a
@@ -126,5 +128,19 @@ func TestReportWithoutAuditSaysSo(t *testing.T) {
 	in := fixture(t)
 	if html := string(htmlOf(t, in)); !strings.Contains(html, "没有变更记录") {
 		t.Error("HTML report of a survey without a trail does not say so")
+	}
+}
+
+func TestReportsWarnOfUnauditedOverrides(t *testing.T) {
+	in := fixture(t)
+	for i := range 7 {
+		in.Unaudited = append(in.Unaudited, report.Override{ResponseID: fmt.Sprintf("resp-%d", i), Exclude: true, Reason: "x", By: "eval1"})
+	}
+	want := "有 7 条人工裁定在审计日志中没有对应的记录（应答 resp-0、resp-1、resp-2、resp-3、resp-4 等）"
+	if html := string(htmlOf(t, in)); !strings.Contains(html, want) {
+		t.Error("HTML report does not warn of overrides without an audit entry")
+	}
+	if flat := strings.Join(strings.Fields(pdfText(t, pdfOf(t, in))), ""); !strings.Contains(flat, strings.ReplaceAll(want, " ", "")) {
+		t.Error("PDF report does not warn of overrides without an audit entry")
 	}
 }

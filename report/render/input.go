@@ -33,6 +33,8 @@ type Input struct {
 	// AuditChain is the whole audit log's hash chain as verified when the
 	// report was built (a zero State: not verified).
 	AuditChain hashchain.State
+	// Unaudited are the overrides that no audit entry records.
+	Unaudited []report.Override
 	// ChainError is the first record of the hash chain that does not verify.
 	ChainError error
 	// Generated is when the report was computed; Version the software's version.

@@ -144,6 +144,18 @@ func warnings(in *Input, v *view) []string {
 	if in.ChainError != nil {
 		w = append(w, "应答哈希链校验未通过："+in.ChainError.Error()+"。存储的应答在写入后可能被改动，本报告的数字不可信，须先查明原因。")
 	}
+	if n := len(in.Unaudited); n > 0 {
+		ids := make([]string, 0, min(n, 5))
+		for _, o := range in.Unaudited[:min(n, 5)] {
+			ids = append(ids, o.ResponseID)
+		}
+		more := ""
+		if n > 5 {
+			more = " 等"
+		}
+		w = append(w, fmt.Sprintf("有 %d 条人工裁定在审计日志中没有对应的记录（应答 %s%s）：它们可能未经本系统直接写入了数据库，"+
+			"或当时审计日志写入失败。本报告已按其计算，须先查明原因。", n, strings.Join(ids, "、"), more))
+	}
 	if err := in.AuditChain.Err; err != nil {
 		w = append(w, "审计日志哈希链校验未通过："+err.Error()+"。变更记录（含人工裁定、群体权重和计分方案的修改）在写入后可能被改动或删除，须先查明原因。")
 	}

@@ -32,7 +32,7 @@ func Input(rep *report.Report, d *reporting.Data) *render.Input {
 	if d != nil {
 		in.Survey, in.Frame, in.Plan = d.Survey, d.Frame, d.Plan
 		in.Responses, in.Quality, in.ChainError, in.Audit = d.Responses, d.Quality, d.ChainError, d.Audit
-		in.AuditChain = d.AuditChain
+		in.AuditChain, in.Unaudited = d.AuditChain, d.Unaudited
 		in.Generated, in.Version = d.Generated, d.Version
 	}
 	return in

@@ -218,7 +218,9 @@ type ReportPage struct {
 	Overrides  []report.Override
 	ChainError string
 	// AuditChain is the audit log's chain as the report build verified it.
-	AuditChain  *AuditChain
+	AuditChain *AuditChain
+	// Unaudited are the response ids of overrides no audit entry records.
+	Unaudited   []string
 	CanOverride bool
 	// Rules are the survey's data-quality rules; CanSetRules whether the user may change them.
 	Rules       QualityRules
