@@ -6,6 +6,7 @@ package account
 import (
 	"crypto/rand"
 	"encoding/base32"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -96,6 +97,20 @@ type User struct {
 	Updated      time.Time `json:"updated" bson:"updated"`
 	// PasswordChanged is when the password was last set.
 	PasswordChanged time.Time `json:"password_changed" bson:"password_changed"`
+	// TOTPSecret is the base32 key of the user's authenticator app; empty
+	// when the second factor is off. It never leaves the server.
+	TOTPSecret string `json:"-" bson:"totp_secret,omitempty"`
+}
+
+// userFields is User without its methods, for MarshalJSON.
+type userFields User
+
+// MarshalJSON adds whether the second factor is on (never its key).
+func (u User) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		userFields
+		TwoFactor bool `json:"two_factor"`
+	}{userFields(u), u.TwoFactor()})
 }
 
 // Sees reports whether the user may see anything of county: admins see every

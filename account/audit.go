@@ -20,6 +20,7 @@ const (
 	ActUserCreate     Action = "user.create"
 	ActUserUpdate     Action = "user.update" // role, counties or enabled state
 	ActUserPassword   Action = "user.password"
+	ActUserTwoFactor  Action = "user.totp" // the second factor turned on or off
 	ActCountyCreate   Action = "county.create"
 	ActSurveyCreate   Action = "survey.create"
 	ActSurveyOpen     Action = "survey.open"
@@ -35,7 +36,7 @@ const (
 
 var actionLabels = map[Action]string{
 	ActLogin: "登录", ActLoginFailed: "登录失败", ActLoginThrottled: "登录被限流", ActLogout: "退出登录",
-	ActUserCreate: "创建用户", ActUserUpdate: "修改用户", ActUserPassword: "修改密码",
+	ActUserCreate: "创建用户", ActUserUpdate: "修改用户", ActUserPassword: "修改密码", ActUserTwoFactor: "两步验证",
 	ActCountyCreate: "登记区县", ActSurveyCreate: "新建调查", ActSurveyOpen: "开放调查",
 	ActSurveyClose: "结束调查", ActSurveyWeights: "修改群体权重", ActSurveyScheme: "修改计分方案",
 	ActSurveyFrame: "上传抽样框", ActSurveyPlan: "抽取样本", ActCodesIssue: "发放访问码", ActExclusion: "剔除决定更改",

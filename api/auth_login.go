@@ -12,10 +12,11 @@ import (
 	"renke/web/console"
 )
 
-// login checks a name and password under the rate limits and, on success,
-// starts a fresh session (ending any the client presented, so a session id
-// planted before login is never promoted) and sets its cookie.
-func (s *Server) login(c *gin.Context, name, password string) (*account.User, error) {
+// login checks a name and password (and, for a user with the second factor
+// on, the authenticator code) under the rate limits and, on success, starts
+// a fresh session (ending any the client presented, so a session id planted
+// before login is never promoted) and sets its cookie.
+func (s *Server) login(c *gin.Context, name, password, code string) (*account.User, error) {
 	ctx := c.Request.Context()
 	name = account.NormalizeName(name)
 	if name == "" || password == "" {
@@ -54,6 +55,15 @@ func (s *Server) login(c *gin.Context, name, password string) (*account.User, er
 		}
 		s.recordLogin(c, u, account.ActLoginFailed, note)
 		return nil, cerr(http.StatusUnauthorized, account.ErrBadPassword.Error())
+	}
+	if err := s.secondFactor(c, u, code); err != nil {
+		if err == errBadTOTP {
+			if _, _, err := s.kv.AddFailure(ctx, failKey, LoginFailureWindow); err != nil {
+				return nil, errStoreDown
+			}
+			s.recordLogin(c, u, account.ActLoginFailed, "两步验证码错误")
+		}
+		return nil, err
 	}
 	if err := s.kv.ClearFailures(ctx, failKey); err != nil {
 		s.log.Warn("clear login failures", "err", err)
@@ -143,7 +153,7 @@ func (s *Server) loginSubmit(c *gin.Context) {
 		s.renderLogin(c, http.StatusForbidden, name, next, "登录页面已过期，请重新登录")
 		return
 	}
-	if _, err := s.login(c, name, c.PostForm("password")); err != nil {
+	if _, err := s.login(c, name, c.PostForm("password"), c.PostForm("code")); err != nil {
 		e := s.asConsoleError(err)
 		if e.retry > 0 {
 			c.Header("Retry-After", retryAfter(e.retry))
@@ -174,12 +184,13 @@ func (s *Server) apiLogin(c *gin.Context) {
 	var in struct {
 		Name     string `json:"name"`
 		Password string `json:"password"`
+		Code     string `json:"code"` // the authenticator code, when the second factor is on
 	}
 	if err := readJSON(c, &in); err != nil {
 		s.fail(c, err)
 		return
 	}
-	u, err := s.login(c, in.Name, in.Password)
+	u, err := s.login(c, in.Name, in.Password, in.Code)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -6,7 +6,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"renke/account"
-	"renke/web/console"
 )
 
 // changeOwnPassword checks the current password (wrong ones count towards the
@@ -46,9 +45,7 @@ func (s *Server) changeOwnPassword(c *gin.Context, old, new, again string) error
 }
 
 // accountPage is GET /console/account.
-func (s *Server) accountPage(c *gin.Context) {
-	s.render(c, http.StatusOK, "account", console.Frame{Title: "我的账号", Nav: "account", Flash: flash(c)})
-}
+func (s *Server) accountPage(c *gin.Context) { s.renderAccount(c, http.StatusOK, false, "") }
 
 // passwordSubmit is POST /console/account/password.
 func (s *Server) passwordSubmit(c *gin.Context) {
@@ -57,7 +54,7 @@ func (s *Server) passwordSubmit(c *gin.Context) {
 		if e.retry > 0 {
 			c.Header("Retry-After", retryAfter(e.retry))
 		}
-		s.render(c, e.status, "account", console.Frame{Title: "我的账号", Nav: "account", Error: e.msg})
+		s.renderAccount(c, e.status, false, e.msg)
 		return
 	}
 	redirect(c, "/console/account?ok=password")

@@ -99,14 +99,18 @@ func (s *Server) updateUser(c *gin.Context, id string, change func(*account.User
 	return s.audited(c, account.ActUserUpdate, auditScope{Target: u.Name}, prev, u)
 }
 
-// resetPassword gives a user a generated password and ends their sessions.
+// resetPassword gives a user a generated password, turns their second factor
+// off (the usual reason to ask is a lost phone) and ends their sessions.
 func (s *Server) resetPassword(c *gin.Context, id string) (*account.User, string, error) {
 	if err := requirePerm(c, account.ManageUsers); err != nil {
 		return nil, "", err
 	}
 	pw := account.GeneratePassword()
 	var name string
-	err := s.updatePassword(c, id, func(u *account.User) error { name = u.Name; return u.SetPassword(pw, s.now()) })
+	err := s.updatePassword(c, id, func(u *account.User) error {
+		name, u.TOTPSecret = u.Name, ""
+		return u.SetPassword(pw, s.now())
+	})
 	if err != nil {
 		return nil, "", err
 	}
@@ -137,6 +141,9 @@ func (s *Server) updatePassword(c *gin.Context, id string, set func(*account.Use
 	note := "管理员重置"
 	if u.ID == userOf(c).ID {
 		note = "本人修改"
+	}
+	if prev.TwoFactor() && !u.TwoFactor() {
+		note += "，两步验证一并关闭"
 	}
 	return s.audited(c, account.ActUserPassword, auditScope{Target: u.Name, Note: note}, nil, nil)
 }

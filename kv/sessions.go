@@ -188,3 +188,13 @@ func (c *Client) ClearFailures(ctx context.Context, key string) error {
 	}
 	return nil
 }
+
+// UseOnce records key as used for ttl and reports whether this was its first
+// use (a one-time login code may serve one login only).
+func (c *Client) UseOnce(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	ok, err := c.rdb.SetNX(ctx, c.ns+"used:"+key, 1, ttl).Result()
+	if err != nil {
+		return false, fmt.Errorf("%w: mark used: %v", survey.ErrUnavailable, err)
+	}
+	return ok, nil
+}

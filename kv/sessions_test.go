@@ -140,3 +140,18 @@ func TestFailureWindow(t *testing.T) {
 		t.Errorf("after clear: %d", n)
 	}
 }
+
+func TestUseOnce(t *testing.T) {
+	ctx := context.Background()
+	c := testenv.KV(t)
+	key := "totp:u1:" + time.Now().Format("150405.000000")
+	if ok, err := c.UseOnce(ctx, key, time.Minute); err != nil || !ok {
+		t.Fatalf("first use: %v %v", ok, err)
+	}
+	if ok, err := c.UseOnce(ctx, key, time.Minute); err != nil || ok {
+		t.Fatalf("second use: %v %v", ok, err)
+	}
+	if ok, _ := c.UseOnce(ctx, key+"x", time.Minute); !ok {
+		t.Fatal("another key was taken as used")
+	}
+}

@@ -19,6 +19,22 @@ type LoginPage struct {
 	CSRF string
 }
 
+// AccountPage is account.html's data.
+type AccountPage struct {
+	TwoFactor bool       // the second factor is on
+	Offer     *TOTPOffer // a key offered to scan, while turning it on
+}
+
+// TOTPOffer is an authenticator key offered to the user: the QR code of its
+// otpauth URL as a data: URL, the key to type by hand, and the signed
+// fields the confirming form sends back.
+type TOTPOffer struct {
+	Secret  string
+	QR      template.URL
+	Expires int64
+	MAC     string
+}
+
 // CountiesPage is counties.html: the counties the user sees.
 type CountiesPage struct {
 	Counties []CountyRow
