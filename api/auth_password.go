@@ -14,19 +14,8 @@ import (
 func (s *Server) changeOwnPassword(c *gin.Context, old, new, again string) error {
 	ctx := c.Request.Context()
 	u := userOf(c)
-	failKey := "login:" + u.Name
-	n, left, err := s.kv.Failures(ctx, failKey)
-	if err != nil {
-		return errStoreDown
-	}
-	if n >= MaxLoginFailures {
-		return &consoleError{status: http.StatusTooManyRequests, retry: left, msg: "密码错误次数过多，请稍后再试"}
-	}
-	if err := account.CheckPassword(u, old); err != nil {
-		if _, _, err := s.kv.AddFailure(ctx, failKey, LoginFailureWindow); err != nil {
-			return errStoreDown
-		}
-		return cerr(http.StatusUnprocessableEntity, "当前密码不正确")
+	if err := s.checkOwnPassword(c, u, old); err != nil {
+		return err
 	}
 	if new != again {
 		return cerr(http.StatusUnprocessableEntity, "两次输入的新密码不一致")
@@ -42,6 +31,27 @@ func (s *Server) changeOwnPassword(c *gin.Context, old, new, again string) error
 		return err
 	}
 	return s.startSession(c, fresh)
+}
+
+// checkOwnPassword checks the logged-in user's current password before a
+// change to their account; wrong ones count towards the account's login lock.
+func (s *Server) checkOwnPassword(c *gin.Context, u *account.User, password string) error {
+	ctx := c.Request.Context()
+	failKey := "login:" + u.Name
+	n, left, err := s.kv.Failures(ctx, failKey)
+	if err != nil {
+		return errStoreDown
+	}
+	if n >= MaxLoginFailures {
+		return &consoleError{status: http.StatusTooManyRequests, retry: left, msg: "密码错误次数过多，请稍后再试"}
+	}
+	if err := account.CheckPassword(u, password); err != nil {
+		if _, _, err := s.kv.AddFailure(ctx, failKey, LoginFailureWindow); err != nil {
+			return errStoreDown
+		}
+		return cerr(http.StatusUnprocessableEntity, "当前密码不正确")
+	}
+	return nil
 }
 
 // accountPage is GET /console/account.

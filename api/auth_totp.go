@@ -15,6 +15,7 @@ import (
 	"github.com/skip2/go-qrcode"
 
 	"renke/account"
+	"renke/survey"
 	"renke/web/console"
 )
 
@@ -117,8 +118,9 @@ func (s *Server) totpConfirmSubmit(c *gin.Context) {
 // code turn the second factor off.
 func (s *Server) totpOffSubmit(c *gin.Context) {
 	u := userOf(c)
-	if err := account.CheckPassword(u, c.PostForm("password")); err != nil {
-		s.renderAccount(c, http.StatusUnprocessableEntity, false, "当前密码不正确")
+	if err := s.checkOwnPassword(c, u, c.PostForm("password")); err != nil {
+		e := s.asConsoleError(err)
+		s.renderAccount(c, e.status, false, e.msg)
 		return
 	}
 	if err := s.secondFactor(c, u, c.PostForm("code")); err != nil {
@@ -132,8 +134,9 @@ func (s *Server) totpOffSubmit(c *gin.Context) {
 	redirect(c, "/console/account?ok=totp-off")
 }
 
-// setTOTP stores a user's authenticator key ("" turns the factor off) and
-// audits the change (never the key).
+// setTOTP stores the user's authenticator key ("" turns the factor off),
+// ends every session of the user but a fresh one for this client (as a
+// password change does), and audits the change (never the key).
 func (s *Server) setTOTP(c *gin.Context, userID, secret, note string) error {
 	ctx := c.Request.Context()
 	u, err := s.store.User(ctx, userID)
@@ -141,8 +144,14 @@ func (s *Server) setTOTP(c *gin.Context, userID, secret, note string) error {
 		return err
 	}
 	prev := *u
-	u.TOTPSecret, u.Updated = secret, s.now().UTC()
+	u.TOTPSecret, u.Updated = secret, survey.TruncateTime(s.now())
 	if err := s.store.UpdateUser(ctx, u, prev); err != nil {
+		return err
+	}
+	if _, err := s.kv.EndUserSessions(ctx, u.ID); err != nil {
+		return errStoreDown
+	}
+	if err := s.startSession(c, u); err != nil {
 		return err
 	}
 	return s.audited(c, account.ActUserTwoFactor, auditScope{Target: u.Name, Note: note},

@@ -45,7 +45,7 @@ func wrongCode(t *testing.T, secret string) string {
 func TestAuthSecondFactor(t *testing.T) {
 	f := newConsoleFixture(t)
 	ctx := context.Background()
-	coord := f.login("coord")
+	coord, elsewhere := f.login("coord"), f.login("coord")
 	if _, body := coord.get("/console/account"); !strings.Contains(string(body), `id="totp-new-form"`) {
 		t.Fatal("account page offers no second factor")
 	}
@@ -76,6 +76,11 @@ func TestAuthSecondFactor(t *testing.T) {
 	if u, _ := f.store.UserByName(ctx, "coord"); u.TOTPSecret != secret {
 		t.Fatal("the confirmed key was not stored")
 	}
+	// As after a password change, other sessions end; this one goes on anew.
+	if res, _ := elsewhere.get("/api/v1/session"); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("another session of the user survived turning the factor on: %d", res.StatusCode)
+	}
+	coord.refreshCSRF()
 	entries, _ := f.store.Audit(ctx, store.AuditFilter{Actor: "coord"}, 0)
 	if len(entries) == 0 || entries[0].Action != account.ActUserTwoFactor || entries[0].After != `{"two_factor":true}` ||
 		strings.Contains(entries[0].Before+entries[0].After+entries[0].Note, secret) {
