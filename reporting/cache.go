@@ -57,14 +57,6 @@ type Cache struct {
 // shows in the next report; one made through another replica, within auditTTL.
 const auditTTL = 15 * time.Second
 
-// auditSnap is one verified walk of the audit log, by survey.
-type auditSnap struct {
-	at       time.Time
-	appends  int64 // the store's AuditAppends when the walk began
-	state    hashchain.State
-	bySurvey map[string][]account.Entry
-}
-
 // AuditWalks counts the walks of the audit log the cache has made.
 func (c *Cache) AuditWalks() int64 { return c.walks.Load() }
 
@@ -77,29 +69,16 @@ func (c *Cache) trail(ctx context.Context, st *store.Store, surveyID string, fre
 		snap := c.audit
 		c.mu.Unlock()
 		if snap != nil && time.Since(snap.at) < auditTTL && snap.appends == st.AuditAppends() && (!fresh || !snap.at.Before(called)) {
-			trail := snap.bySurvey[surveyID]
-			if trail == nil {
-				trail = []account.Entry{}
-			}
-			return trail, snap.state, nil
+			return snap.trail(surveyID), snap.state, nil
 		}
 		ch := c.group.DoChan("\x00audit", func() (any, error) {
 			c.walks.Add(1)
 			lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), loadTimeout)
 			defer cancel()
-			s := &auditSnap{at: time.Now(), appends: st.AuditAppends(), bySurvey: map[string][]account.Entry{}}
-			v := account.NewAuditVerifier()
-			err := st.EachAudit(lctx, func(e *account.Entry) error {
-				v.Add(e)
-				if e.Survey != "" {
-					s.bySurvey[e.Survey] = append(s.bySurvey[e.Survey], *e)
-				}
-				return nil
-			})
+			s, err := walkAudit(lctx, st)
 			if err != nil {
 				return nil, err
 			}
-			s.state = v.State()
 			c.mu.Lock()
 			c.audit = s
 			c.mu.Unlock()

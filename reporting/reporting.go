@@ -161,19 +161,46 @@ func finish(ctx context.Context, st *store.Store, l *loaded, trail trailFunc) (*
 // chain, and returns the survey's entries (oldest first) with what the
 // verification found.
 func Trail(ctx context.Context, st *store.Store, surveyID string) ([]account.Entry, hashchain.State, error) {
+	s, err := walkAudit(ctx, st)
+	if err != nil {
+		return nil, hashchain.State{}, err
+	}
+	return s.trail(surveyID), s.state, nil
+}
+
+// auditSnap is one verified walk of the audit log, by survey.
+type auditSnap struct {
+	at       time.Time
+	appends  int64 // the store's AuditAppends when the walk began
+	state    hashchain.State
+	bySurvey map[string][]account.Entry
+}
+
+// walkAudit reads the whole audit log in chain order, verifying it, and
+// keeps the entries about surveys.
+func walkAudit(ctx context.Context, st *store.Store) (*auditSnap, error) {
+	s := &auditSnap{at: time.Now(), appends: st.AuditAppends(), bySurvey: map[string][]account.Entry{}}
 	v := account.NewAuditVerifier()
-	trail := []account.Entry{}
 	err := st.EachAudit(ctx, func(e *account.Entry) error {
 		v.Add(e)
-		if e.Survey == surveyID {
-			trail = append(trail, *e)
+		if e.Survey != "" {
+			s.bySurvey[e.Survey] = append(s.bySurvey[e.Survey], *e)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, hashchain.State{}, err
+		return nil, err
 	}
-	return trail, v.State(), nil
+	s.state = v.State()
+	return s, nil
+}
+
+// trail is the survey's entries, oldest first (never nil).
+func (s *auditSnap) trail(surveyID string) []account.Entry {
+	if t := s.bySurvey[surveyID]; t != nil {
+		return t
+	}
+	return []account.Entry{}
 }
 
 // Quality runs the survey's data-quality rules, as last set for it, over its
