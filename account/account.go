@@ -97,8 +97,8 @@ type User struct {
 	Updated      time.Time `json:"updated" bson:"updated"`
 	// PasswordChanged is when the password was last set.
 	PasswordChanged time.Time `json:"password_changed" bson:"password_changed"`
-	// TOTPSecret is the base32 key of the user's authenticator app; empty
-	// when the second factor is off. It never leaves the server.
+	// TOTPSecret is the key of the user's authenticator app, sealed by
+	// SealTOTP; empty when the second factor is off. It never leaves the server.
 	TOTPSecret string `json:"-" bson:"totp_secret,omitempty"`
 }
 

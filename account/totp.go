@@ -1,9 +1,16 @@
 package account
 
 import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/pquerna/otp"
@@ -54,4 +61,52 @@ func CheckTOTP(secret, code string, now time.Time) (step int64, err error) {
 		}
 	}
 	return 0, ErrBadTOTP
+}
+
+// sealedPrefix marks a key sealed by SealTOTP (format version 1).
+const sealedPrefix = "v1:"
+
+// totpCipher is AES-256-GCM under a key derived from the server's secret.
+func totpCipher(serverSecret []byte) (cipher.AEAD, error) {
+	m := hmac.New(sha256.New, serverSecret)
+	m.Write([]byte("renke totp key at rest"))
+	block, err := aes.NewCipher(m.Sum(nil))
+	if err != nil {
+		return nil, fmt.Errorf("authenticator key cipher: %w", err)
+	}
+	return cipher.NewGCM(block)
+}
+
+// SealTOTP encrypts an authenticator key for storage under a key derived from
+// the server's secret (RENKE_SECRET), bound to the user's id.
+func SealTOTP(serverSecret []byte, userID, secret string) (string, error) {
+	aead, err := totpCipher(serverSecret)
+	if err != nil {
+		return "", err
+	}
+	nonce := make([]byte, aead.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return "", fmt.Errorf("seal authenticator key: %w", err)
+	}
+	return sealedPrefix + base64.RawStdEncoding.EncodeToString(aead.Seal(nonce, nonce, []byte(secret), []byte(userID))), nil
+}
+
+// OpenTOTP decrypts a key sealed by SealTOTP for the same user and secret.
+func OpenTOTP(serverSecret []byte, userID, sealed string) (string, error) {
+	raw, err := base64.RawStdEncoding.DecodeString(strings.TrimPrefix(sealed, sealedPrefix))
+	if err != nil || !strings.HasPrefix(sealed, sealedPrefix) {
+		return "", errors.New("stored authenticator key is not sealed: turn the second factor off and on again")
+	}
+	aead, err := totpCipher(serverSecret)
+	if err != nil {
+		return "", err
+	}
+	if len(raw) < aead.NonceSize() {
+		return "", errors.New("stored authenticator key is damaged: turn the second factor off and on again")
+	}
+	plain, err := aead.Open(nil, raw[:aead.NonceSize()], raw[aead.NonceSize():], []byte(userID))
+	if err != nil {
+		return "", errors.New("stored authenticator key does not open with this server's secret (RENKE_SECRET changed?): an admin's password reset turns the second factor off")
+	}
+	return string(plain), nil
 }

@@ -41,3 +41,31 @@ func TestNewTOTPSecret(t *testing.T) {
 		t.Error("TwoFactor does not follow the secret")
 	}
 }
+
+func TestSealTOTP(t *testing.T) {
+	key := []byte("server-secret-0123456789")
+	secret, _, err := NewTOTPSecret("wang")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed, err := SealTOTP(key, "u1", secret)
+	if err != nil || !strings.HasPrefix(sealed, "v1:") || strings.Contains(sealed, secret) {
+		t.Fatalf("sealed %q: %v", sealed, err)
+	}
+	if again, _ := SealTOTP(key, "u1", secret); again == sealed {
+		t.Error("two seals of one key are equal: the nonce is not fresh")
+	}
+	if got, err := OpenTOTP(key, "u1", sealed); err != nil || got != secret {
+		t.Fatalf("open: %q %v", got, err)
+	}
+	for name, try := range map[string]func() (string, error){
+		"another server secret": func() (string, error) { return OpenTOTP([]byte("another-secret-0123456789"), "u1", sealed) },
+		"another user":          func() (string, error) { return OpenTOTP(key, "u2", sealed) },
+		"a key in the clear":    func() (string, error) { return OpenTOTP(key, "u1", secret) },
+		"a damaged seal":        func() (string, error) { return OpenTOTP(key, "u1", sealed[:10]) },
+	} {
+		if got, err := try(); err == nil || got != "" {
+			t.Errorf("%s opened: %q", name, got)
+		}
+	}
+}

@@ -34,7 +34,11 @@ func (s *Server) secondFactor(c *gin.Context, u *account.User, code string) erro
 	if code == "" {
 		return cerr(http.StatusUnauthorized, account.ErrTOTPRequired.Error())
 	}
-	step, err := account.CheckTOTP(u.TOTPSecret, code, s.now())
+	secret, err := account.OpenTOTP(s.cfg.Secret, u.ID, u.TOTPSecret)
+	if err != nil {
+		return err
+	}
+	step, err := account.CheckTOTP(secret, code, s.now())
 	if errors.Is(err, account.ErrBadTOTP) {
 		return errBadTOTP
 	}
@@ -144,7 +148,12 @@ func (s *Server) setTOTP(c *gin.Context, userID, secret, note string) error {
 		return err
 	}
 	prev := *u
-	u.TOTPSecret, u.Updated = secret, survey.TruncateTime(s.now())
+	u.TOTPSecret, u.Updated = "", survey.TruncateTime(s.now())
+	if secret != "" {
+		if u.TOTPSecret, err = account.SealTOTP(s.cfg.Secret, u.ID, secret); err != nil {
+			return err
+		}
+	}
 	if err := s.store.UpdateUser(ctx, u, prev); err != nil {
 		return err
 	}

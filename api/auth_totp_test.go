@@ -73,8 +73,12 @@ func TestAuthSecondFactor(t *testing.T) {
 	if res, _ := confirm(secret, codeAt(t, secret, 0)); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/console/account?ok=totp-on" {
 		t.Fatalf("confirm: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
-	if u, _ := f.store.UserByName(ctx, "coord"); u.TOTPSecret != secret {
-		t.Fatal("the confirmed key was not stored")
+	stored, _ := f.store.UserByName(ctx, "coord")
+	if !stored.TwoFactor() || strings.Contains(stored.TOTPSecret, secret) {
+		t.Fatal("the confirmed key was not stored, or stored in the clear")
+	}
+	if got, err := account.OpenTOTP(testConfig().Secret, stored.ID, stored.TOTPSecret); err != nil || got != secret {
+		t.Fatalf("the stored key does not open to the confirmed one: %v", err)
 	}
 	// As after a password change, other sessions end; this one goes on anew.
 	if res, _ := elsewhere.get("/api/v1/session"); res.StatusCode != http.StatusUnauthorized {
@@ -141,13 +145,13 @@ func TestAuthSecondFactor(t *testing.T) {
 	// An admin's password reset turns it off too (a lost phone).
 	u, _ := f.store.UserByName(ctx, "eval")
 	prev := *u
-	u.TOTPSecret = secret
+	u.TOTPSecret, _ = account.SealTOTP(testConfig().Secret, u.ID, secret)
 	if err := f.store.UpdateUser(ctx, u, prev); err != nil {
 		t.Fatal(err)
 	}
 	admin := f.login("admin")
 	_, list := admin.get("/api/v1/users")
-	if strings.Contains(string(list), secret) || !strings.Contains(string(list), `"two_factor":true`) {
+	if strings.Contains(string(list), secret) || strings.Contains(string(list), u.TOTPSecret) || !strings.Contains(string(list), `"two_factor":true`) {
 		t.Error("the users API shows the key, or not that the factor is on")
 	}
 	if res, _ := admin.form("/console/users/"+u.ID+"/password", nil); res.StatusCode != http.StatusOK {
