@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"renke/account"
+	"renke/reporting"
 	"renke/store"
 	"renke/web/console"
 )
@@ -76,12 +77,12 @@ func (s *Server) auditPage(c *gin.Context) {
 		return
 	}
 	page := console.AuditPage{Entries: entries, Filter: console.AuditFilter{County: f.County, Survey: f.Survey, Actor: f.Actor}}
-	v := account.NewAuditVerifier()
-	if err := s.store.EachAudit(c.Request.Context(), func(e *account.Entry) error { v.Add(e); return nil }); err != nil {
+	chain, err := reporting.AuditChain(c.Request.Context(), s.store)
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	page.Chain = auditChainView(v.State())
+	page.Chain = auditChainView(chain)
 	if len(entries) == limit {
 		q := url.Values{"before": {entries[len(entries)-1].At.Format(time.RFC3339Nano)}}
 		for k, v := range map[string]string{"county": f.County, "survey": f.Survey, "actor": f.Actor} {

@@ -168,6 +168,16 @@ func Trail(ctx context.Context, st *store.Store, surveyID string) ([]account.Ent
 	return s.trail(surveyID), s.state, nil
 }
 
+// AuditChain walks the whole audit log and returns what verifying its hash
+// chain found.
+func AuditChain(ctx context.Context, st *store.Store) (hashchain.State, error) {
+	s, err := walkAudit(ctx, st)
+	if err != nil {
+		return hashchain.State{}, err
+	}
+	return s.state, nil
+}
+
 // auditSnap is one verified walk of the audit log, by survey.
 type auditSnap struct {
 	at       time.Time

@@ -6,8 +6,8 @@ import (
 	"flag"
 	"fmt"
 
-	"renke/account"
 	"renke/config"
+	"renke/reporting"
 	"renke/survey"
 )
 
@@ -36,12 +36,11 @@ func runVerify(ctx context.Context, args []string) error {
 		return errors.New("give --survey ID, --audit, both, or --all")
 	}
 	if *audit {
-		v := account.NewAuditVerifier()
-		if err := e.store.EachAudit(ctx, func(en *account.Entry) error { return v.Next(en) }); err != nil {
+		line, err := auditLine(ctx, e)
+		if err != nil {
 			return err
 		}
-		seq, head := v.Head()
-		fmt.Printf("ok: audit log, %d entries, chain head %s\n", seq, head)
+		fmt.Printf("ok: audit log, %s\n", line)
 	}
 	if *id == "" {
 		return nil
@@ -49,13 +48,34 @@ func runVerify(ctx context.Context, args []string) error {
 	if _, err := e.store.Survey(ctx, *id); err != nil {
 		return err
 	}
-	v := survey.NewVerifier()
-	if err := e.store.EachResponse(ctx, *id, v.Next); err != nil {
+	line, err := surveyLine(ctx, e, *id)
+	if err != nil {
 		return err
 	}
-	seq, head := v.Head()
-	fmt.Printf("ok: %d responses, chain head %s\n", seq, head)
+	fmt.Printf("ok: %s\n", line)
 	return nil
+}
+
+// surveyLine verifies a survey's responses and says how many and their head.
+func surveyLine(ctx context.Context, e *env, id string) (string, error) {
+	v := survey.NewVerifier()
+	if err := e.store.EachResponse(ctx, id, v.Next); err != nil {
+		return "", err
+	}
+	seq, head := v.Head()
+	return fmt.Sprintf("%d responses, chain head %s", seq, head), nil
+}
+
+// auditLine verifies the audit log and says how many entries and their head.
+func auditLine(ctx context.Context, e *env) (string, error) {
+	st, err := reporting.AuditChain(ctx, e.store)
+	if err != nil {
+		return "", err
+	}
+	if st.Err != nil {
+		return "", st.Err
+	}
+	return fmt.Sprintf("%d entries, chain head %s", st.Length, st.Head), nil
 }
 
 // verifyAll prints "<survey id> ok: …" for every survey and "audit ok: …" for
@@ -66,24 +86,20 @@ func verifyAll(ctx context.Context, e *env) error {
 		return err
 	}
 	broken := 0
-	for _, sv := range svs {
-		v := survey.NewVerifier()
-		if err := e.store.EachResponse(ctx, sv.ID, v.Next); err != nil {
-			fmt.Printf("%s FAILED: %v\n", sv.ID, err)
+	report := func(name string, line string, err error) {
+		if err != nil {
+			fmt.Printf("%s FAILED: %v\n", name, err)
 			broken++
-			continue
+			return
 		}
-		seq, head := v.Head()
-		fmt.Printf("%s ok: %d responses, chain head %s\n", sv.ID, seq, head)
+		fmt.Printf("%s ok: %s\n", name, line)
 	}
-	v := account.NewAuditVerifier()
-	if err := e.store.EachAudit(ctx, func(en *account.Entry) error { return v.Next(en) }); err != nil {
-		fmt.Printf("audit FAILED: %v\n", err)
-		broken++
-	} else {
-		seq, head := v.Head()
-		fmt.Printf("audit ok: %d entries, chain head %s\n", seq, head)
+	for _, sv := range svs {
+		line, err := surveyLine(ctx, e, sv.ID)
+		report(sv.ID, line, err)
 	}
+	line, err := auditLine(ctx, e)
+	report("audit", line, err)
 	if broken > 0 {
 		return fmt.Errorf("%d of %d chains do not verify", broken, len(svs)+1)
 	}
