@@ -16,19 +16,24 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"renke/signing"
 )
 
 // Config is everything a renke process needs to know.
 type Config struct {
-	Addr      string     // HTTP listen address (serve only)
-	DataDir   string     // where the embedded store, the secret and the lock live
-	MongoURI  string     // empty: embedded FerretDB under DataDir/mongo
-	RedisURL  string     // empty: in-process miniredis
-	Database  string     // MongoDB database name
-	PublicURL string     // base of the URLs printed in QR codes
-	Secret    []byte     // HMAC key for address hashes and sessions
-	LogLevel  slog.Level // minimum log level
-	Limits    Limits     // submission rate limits
+	Addr      string // HTTP listen address (serve only)
+	DataDir   string // where the embedded store, the secret and the lock live
+	MongoURI  string // empty: embedded FerretDB under DataDir/mongo
+	RedisURL  string // empty: in-process miniredis
+	Database  string // MongoDB database name
+	PublicURL string // base of the URLs printed in QR codes
+	Secret    []byte // HMAC key for address hashes and sessions
+	// Signing signs chain checkpoints and evaluator packages (RENKE_SIGNING_KEY
+	// or <data>/signing.key); every replica must share it.
+	Signing  *signing.Key
+	LogLevel slog.Level // minimum log level
+	Limits   Limits     // submission rate limits
 	// TrustedProxies are the proxy addresses (CIDR or IP) whose X-Forwarded-For is believed.
 	TrustedProxies []string
 	// ShutdownTimeout bounds how long in-flight requests may drain.
@@ -133,6 +138,9 @@ func finish(c *Config, level, trusted string, getenv func(string) string) (*Conf
 		return nil, err
 	}
 	if c.Secret, err = loadSecret(c.DataDir, getenv("RENKE_SECRET")); err != nil {
+		return nil, err
+	}
+	if c.Signing, err = signing.Load(c.DataDir, getenv("RENKE_SIGNING_KEY")); err != nil {
 		return nil, err
 	}
 	return c, nil
