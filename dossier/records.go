@@ -1,0 +1,85 @@
+package dossier
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	"renke/survey"
+)
+
+// responseRecord is one line of responses.jsonl.
+//
+// It is the only place that decides how a response is written into the
+// package, and recomputeChain the only place that rehashes one: a new chain
+// record format changes these two functions and nothing else. The current
+// record (v1) hashes device_id and addr_hash themselves, so they are written
+// as the chain holds them: addr_hash is already a keyed hash of the address,
+// device_id the browser's random id. A record whose chain covers them through
+// a keyed commitment writes the commitment instead.
+func responseRecord(r *survey.Response) ([]byte, error) {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return nil, fmt.Errorf("response %s: %w", r.ID, err)
+	}
+	return b, nil
+}
+
+// readResponse reads one line of responses.jsonl back.
+func readResponse(line []byte) (survey.Response, error) {
+	var r survey.Response
+	if err := json.Unmarshal(line, &r); err != nil {
+		return r, fmt.Errorf("不是有效的应答记录：%w", err)
+	}
+	return r, nil
+}
+
+// recomputeChain rehashes every response with the survey package's chain
+// hash and checks the links, naming every record that does not verify (not
+// only the first): its own hash against its content, then its place after
+// the record before it.
+func recomputeChain(rs []survey.Response) []string {
+	var out []string
+	prevSeq, prevHash := int64(0), survey.GenesisHash
+	for i := range rs {
+		r := &rs[i]
+		at := fmt.Sprintf("%s 第 %d 行（seq %d，应答 %s）", FileResponses, i+1, r.Seq, r.ID)
+		if got := survey.ChainHash(r.PrevHash, r); got != r.Hash {
+			out = append(out, at+"：内容与其哈希不符（记录被改动）")
+		}
+		if r.Seq != prevSeq+1 {
+			out = append(out, fmt.Sprintf("%s：序号应为 %d（缺少或多出记录）", at, prevSeq+1))
+		}
+		if r.PrevHash != prevHash {
+			out = append(out, at+"：prev_hash 与上一条记录的哈希不符")
+		}
+		prevSeq, prevHash = r.Seq, r.Hash
+	}
+	return out
+}
+
+// codeRecord is one line of codes.jsonl: an access code with its token
+// replaced by the token's SHA-256, so the package cannot be used to answer.
+type codeRecord struct {
+	CodeSHA256 string            `json:"code_sha256"`
+	Kind       survey.CodeKind   `json:"kind"`
+	Group      survey.Group      `json:"group"`
+	School     string            `json:"school,omitempty"`
+	Township   string            `json:"township,omitempty"`
+	Urbanicity survey.Urbanicity `json:"urbanicity,omitempty"`
+	Band       survey.Band       `json:"band,omitempty"`
+	Quota      int               `json:"quota,omitempty"`
+}
+
+// newCodeRecord hides a code's token.
+func newCodeRecord(c *survey.Code) codeRecord {
+	return codeRecord{CodeSHA256: tokenHash(c.Code), Kind: c.Kind, Group: c.Group, School: c.School,
+		Township: c.Township, Urbanicity: c.Urbanicity, Band: c.Band, Quota: c.Quota}
+}
+
+// tokenHash is the SHA-256 (hex) of an access-code token.
+func tokenHash(code string) string {
+	s := sha256.Sum256([]byte(code))
+	return hex.EncodeToString(s[:])
+}
