@@ -38,7 +38,9 @@ type Result struct {
 // OK reports whether the package verified.
 func (r *Result) OK() bool { return len(r.Problems) == 0 }
 
-func (r *Result) fail(format string, a ...any) { r.Problems = append(r.Problems, fmt.Sprintf(format, a...)) }
+func (r *Result) fail(format string, a ...any) {
+	r.Problems = append(r.Problems, fmt.Sprintf(format, a...))
+}
 
 // Verify checks a package with nothing but its bytes: the manifest's
 // signature, every file's SHA-256, the response chain recomputed, the audit
@@ -288,4 +290,3 @@ var resultKeys = []string{"survey_id", "chain_head", "chain_length", "counts", "
 
 // tolerance is the largest difference between a recomputed and a published number.
 const tolerance = 1e-9
-
