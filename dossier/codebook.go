@@ -56,7 +56,7 @@ func codebook(sv *survey.Survey) ([]byte, error) {
 				continue
 			}
 			seen[it.ID] = true
-			recs = append(recs, []string{it.ID, fmt.Sprintf("%s（%s问卷，维度：%s）", it.Text, q.Title, it.Dimension), "", ""})
+			recs = append(recs, []string{it.ID, fmt.Sprintf("%s（%s，维度：%s）", it.Text, q.Title, it.Dimension), "", ""})
 			for _, code := range survey.OptionCodes {
 				label := q.OptionLabel(code)
 				if s, ok := sv.Scheme.Score(code); ok {

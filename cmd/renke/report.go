@@ -96,31 +96,3 @@ func runReport(ctx context.Context, args []string) error {
 	}
 	return w.Close()
 }
-
-func runExport(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	finish := config.Flags(fs, false)
-	id := fs.String("survey", "", "survey id (required)")
-	out := fs.String("out", "", "output CSV file (required)")
-	e, err := parseEnv(ctx, fs, finish, args, false)
-	if err != nil {
-		return err
-	}
-	defer e.close()
-	if *id == "" || *out == "" {
-		return errors.New("--survey and --out are required")
-	}
-	rep, d, err := reporting.Build(ctx, e.store, *id)
-	if err != nil {
-		return err
-	}
-	w, err := output(*out)
-	if err != nil {
-		return err
-	}
-	if err := reporting.WriteReplication(w, rep, d); err != nil {
-		w.Close()
-		return err
-	}
-	return w.Close()
-}

@@ -16,6 +16,9 @@ func init() {
 }
 
 func runVerify(ctx context.Context, args []string) error {
+	if packageArg(args) { // an evaluator's package is checked offline: see verify_package.go
+		return verifyPackage(args, nil)
+	}
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	finish := config.Flags(fs, false)
 	id := fs.String("survey", "", "survey id: verify its responses")
