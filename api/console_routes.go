@@ -57,6 +57,7 @@ func (s *Server) consoleRoutes() error {
 	p.GET("/surveys/:id/report.pdf", s.reportFile("pdf"))
 	p.GET("/surveys/:id/report.xlsx", s.reportFile("xlsx"))
 	p.GET("/surveys/:id/export.csv", s.exportCSV)
+	p.GET("/surveys/:id/dossier.zip", s.dossierZIP)
 	p.POST("/surveys/:id/overrides", s.overrideSubmit)
 	p.POST("/surveys/:id/quality-rules", s.qualityRulesSubmit)
 	p.GET("/users", s.usersPage)

@@ -65,6 +65,7 @@ var routeRules = map[string]rule{
 	"GET /console/surveys/:id/report.pdf":       {scopeSurvey, account.ViewReports},
 	"GET /console/surveys/:id/report.xlsx":      {scopeSurvey, account.ViewReports},
 	"GET /console/surveys/:id/export.csv":       {scopeSurvey, account.ViewReports},
+	"GET /console/surveys/:id/dossier.zip":      {scopeSurvey, account.ViewReports},
 	"POST /console/surveys/:id/overrides":       {scopeSurvey, account.OverrideExclusion},
 	"POST /console/surveys/:id/quality-rules":   {scopeSurvey, account.OverrideExclusion},
 	"GET /console/users":                        {scopeGlobal, account.ManageUsers},
