@@ -10,10 +10,11 @@ import (
 
 // rscript finds Rscript with the survey package: RENKE_TEST_RSCRIPT (set by
 // .ci/run), else Rscript on the PATH. Without it the test is skipped, except
-// in CI (CI=true), where R is required.
+// in CI (CI=true) or when RENKE_TEST_RSCRIPT names it, where R is required.
 func rscript(t *testing.T) string {
 	t.Helper()
 	path := os.Getenv("RENKE_TEST_RSCRIPT")
+	required := path != "" || os.Getenv("CI") == "true"
 	if path == "" {
 		path, _ = exec.LookPath("Rscript")
 	}
@@ -22,7 +23,7 @@ func rscript(t *testing.T) string {
 		missing = exec.Command(path, "-e", "suppressPackageStartupMessages(library(survey))").Run() != nil
 	}
 	if missing {
-		if os.Getenv("CI") == "true" {
+		if required {
 			t.Fatal("CI needs Rscript with the survey package (apt-get install r-base-core r-cran-survey)")
 		}
 		t.Skip("Rscript with the survey package not installed (apt-get install r-base-core r-cran-survey)")
