@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -214,4 +215,36 @@ func TestEditedManifestOrSignatureFails(t *testing.T) {
 	}
 	res = verify(t, repack(t, edited), Options{})
 	wantProblem(t, res, FileAudit, "包内缺少")
+}
+
+// TestSettingChangedBehindTheTrail: a setting whose hash an audit entry
+// records verifies while it matches and fails, naming the setting and the
+// entry, once the stored setting differs.
+func TestSettingChangedBehindTheTrail(t *testing.T) {
+	c := demoContents(t)
+	s, err := settingsOf(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := c.Audit[1]
+	e.After = `{"setting":"scheme","sha256":"` + s.Hashes["scheme"] + `","group_weights_sha256":"` + s.Hashes["group_weights"] + `"}`
+	e.Seal(e.Seq-1, e.PrevHash)
+	c.Audit[1] = e
+	key := testKey(t, 1)
+	res := verify(t, pack(t, c, key), Options{})
+	if !res.OK() {
+		t.Fatalf("settings as the trail records them: %s", problems(res))
+	}
+	if notes := strings.Join(res.Notes, "\n"); strings.Contains(notes, "scheme") || !strings.Contains(notes, "quality_rules") {
+		t.Errorf("notes should list the settings the trail does not record: %s", notes)
+	}
+
+	// 不认可 scored 1 in the stored survey, the report recomputed from it.
+	c.Survey.Scheme = survey.Scheme{"1": 1, "2": 1, "3": 1, "4": 1}
+	c = demoContentsReport(t, c)
+	res = verify(t, pack(t, c, key), Options{})
+	wantProblem(t, res, FileSettings, "scheme", fmt.Sprintf("seq %d", e.Seq))
+	if len(res.Problems) != 1 {
+		t.Errorf("only the scheme is off the trail: %s", problems(res))
+	}
 }

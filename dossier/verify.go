@@ -228,7 +228,8 @@ func checkAudit(res *Result, c *Contents) {
 	}
 }
 
-// checkSettings recomputes the settings' hashes.
+// checkSettings recomputes the settings' hashes and compares them with the
+// ones the audit trail records.
 func checkSettings(res *Result, c *Contents, raw []byte) {
 	var stated Settings
 	_ = json.Unmarshal(raw, &stated) // read once already
@@ -245,6 +246,7 @@ func checkSettings(res *Result, c *Contents, raw []byte) {
 	if fmt.Sprint(stated.GroupWeights) != fmt.Sprint(got.GroupWeights) {
 		res.fail("%s：group_weights 与调查设置中的组权重不符", FileSettings)
 	}
+	checkTrail(res, c, got.Hashes)
 }
 
 // checkPlan redraws the plan from the frame with its seed and options and
