@@ -19,7 +19,7 @@ import (
 var fixedNow = time.Date(2026, 5, 20, 12, 0, 0, 0, time.UTC)
 
 // testKey is a fixed signing key; otherKey stands for someone else's.
-func testKey(t *testing.T, b byte) *signing.Key {
+func testKey(t testing.TB, b byte) *signing.Key {
 	t.Helper()
 	k, err := signing.FromSeed(bytes.Repeat([]byte{b}, 32))
 	if err != nil {
@@ -32,7 +32,7 @@ func testKey(t *testing.T, b byte) *signing.Key {
 // plan drawn from the frame, codes issued by the plan, responses chained in
 // submission order, the default quality rules, one override and two audit
 // entries.
-func demoContents(t *testing.T) *Contents {
+func demoContents(t testing.TB) *Contents {
 	t.Helper()
 	seed := int64(11)
 	frame := demo.Frame()
