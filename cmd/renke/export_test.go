@@ -1,14 +1,17 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"renke/demo"
+	"renke/dossier"
 	"renke/signing"
 )
 
@@ -49,6 +52,18 @@ func TestExportPackageVerifiesOffline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Response 321's answers set to 不认可 in the package: named by row.
+	edited := filepath.Join(t.TempDir(), "edited.zip")
+	if err := os.WriteFile(edited, editZIP(t, b, dossier.FileResponses, 321, func(line string) string {
+		return strings.Replace(line, `"answers":{"`, `"answers":{"a":"4","`, 1)
+	}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := verifyPackage([]string{"--package", edited}, &out); err == nil ||
+		!strings.Contains(out.String(), "FAILED: responses.jsonl 第 321 行（seq 321") {
+		t.Errorf("verify --package of an edited row: %v\n%s", err, out.String())
+	}
 	bad := filepath.Join(t.TempDir(), "bad.zip")
 	if err := os.WriteFile(bad, append(b[:len(b)/2:len(b)/2], 'x'), 0o644); err != nil {
 		t.Fatal(err)
@@ -56,4 +71,45 @@ func TestExportPackageVerifiesOffline(t *testing.T) {
 	if err := verifyPackage([]string{"--package", bad}, &out); err == nil {
 		t.Error("verify --package accepted a truncated package")
 	}
+}
+
+// editZIP rewrites line n (1-based) of one file of a ZIP with f.
+func editZIP(t *testing.T, b []byte, name string, n int, f func(string) string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if zf.Name == name {
+			lines := strings.Split(string(data), "\n")
+			old := lines[n-1]
+			if lines[n-1] = f(old); lines[n-1] == old {
+				t.Fatalf("%s line %d unchanged", name, n)
+			}
+			data = []byte(strings.Join(lines, "\n"))
+		}
+		w, err := zw.Create(zf.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
