@@ -25,9 +25,12 @@ func TestExportPackageVerifiesOffline(t *testing.T) {
 	if err := runDemo(ctx, []string{"--data", data, "--seed", "3"}); err != nil {
 		t.Fatal(err)
 	}
-	pkg := filepath.Join(t.TempDir(), "dossier.zip")
-	if err := runExport(ctx, []string{"--data", data, "--survey", demo.SurveyID(3), "--package", pkg}); err != nil {
+	pkg, csvPath := filepath.Join(t.TempDir(), "dossier.zip"), filepath.Join(t.TempDir(), "export.csv")
+	if err := runExport(ctx, []string{"--data", data, "--survey", demo.SurveyID(3), "--package", pkg, "--out", csvPath}); err != nil {
 		t.Fatal(err)
+	}
+	if err := runExport(ctx, []string{"--data", data, "--survey", demo.SurveyID(3)}); err == nil {
+		t.Error("export without --out or --package succeeded")
 	}
 	key, err := signing.Load(data, "")
 	if err != nil {
@@ -51,6 +54,13 @@ func TestExportPackageVerifiesOffline(t *testing.T) {
 	b, err := os.ReadFile(pkg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	csvFile, err := os.ReadFile(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inPkg := zipFile(t, b, dossier.FileReplication); !bytes.Equal(inPkg, csvFile) {
+		t.Errorf("the package's replication.csv (%d bytes) differs from --out's (%d bytes)", len(inPkg), len(csvFile))
 	}
 	// Response 321's answers set to 不认可 in the package: named by row.
 	edited := filepath.Join(t.TempDir(), "edited.zip")
@@ -112,4 +122,23 @@ func editZIP(t *testing.T, b []byte, name string, n int, f func(string) string) 
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// zipFile reads one file of a ZIP.
+func zipFile(t *testing.T, b []byte, name string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := zr.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
