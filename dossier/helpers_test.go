@@ -160,7 +160,7 @@ func verify(t *testing.T, pkg []byte, opt Options) *Result {
 }
 
 // demoContentsReport recomputes the report of contents whose responses changed.
-func demoContentsReport(t *testing.T, c *Contents) *Contents {
+func demoContentsReport(t testing.TB, c *Contents) *Contents {
 	t.Helper()
 	d, err := derive(c)
 	if err != nil {
