@@ -6,9 +6,9 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
-	"strings"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
