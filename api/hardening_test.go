@@ -55,3 +55,17 @@ func TestStaticNoListing(t *testing.T) {
 		}
 	}
 }
+
+// TestPrivacyNoticeServed: the respondent page carries the notice and its
+// link; the full page is served under the respondent pages' policy.
+func TestPrivacyNoticeServed(t *testing.T) {
+	h := newHostileFixture(t)
+	w := h.do(hostileReq{method: http.MethodGet, target: "/s/" + h.pool[0]})
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `id="privacy"`) || !strings.Contains(w.Body.String(), `href="/privacy"`) {
+		t.Fatalf("form page: %d, notice or link missing", w.Code)
+	}
+	w = h.do(hostileReq{method: http.MethodGet, target: "/privacy"})
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "设备随机编号") || w.Header().Get("Content-Security-Policy") == "" {
+		t.Fatalf("privacy page: %d %.200s", w.Code, w.Body.String())
+	}
+}
