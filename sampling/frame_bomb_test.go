@@ -214,6 +214,9 @@ func TestWorkbookBombsRefused(t *testing.T) {
 			wg.Wait()
 			took := time.Since(start)
 			peak := stop()
+			if len(errs) > 0 && errs[0] != nil {
+				t.Logf("first error: %.200s", errs[0])
+			}
 			t.Logf("%d KB workbook expanding to %d MB: %d at once refused in %v, heap peak +%.1f MB, process peak RSS %.1f MB",
 				len(data)>>10, tc.size>>20, tc.parallel, took.Round(time.Millisecond), float64(peak)/(1<<20), float64(rss())/(1<<20))
 			for _, err := range errs {

@@ -51,9 +51,16 @@ var parseSlots = make(chan struct{}, maxParses)
 // ErrTooLarge is wrapped by the error of a workbook past a size bound.
 var ErrTooLarge = errors.New("frame workbook too large")
 
+// tooLargeError is a refusal of the workbook as a whole; its text is the
+// Chinese message alone, and it matches ErrTooLarge.
+type tooLargeError struct{ msg string }
+
+func (e *tooLargeError) Error() string        { return e.msg }
+func (e *tooLargeError) Is(target error) bool { return target == ErrTooLarge }
+
 // tooLarge is a refusal of the workbook as a whole, in Chinese.
 func tooLarge(format string, a ...any) error {
-	return fmt.Errorf("%s: %w", fmt.Sprintf(format, a...), ErrTooLarge)
+	return &tooLargeError{msg: fmt.Sprintf(format, a...)}
 }
 
 // acquire takes a parse slot, or returns when ctx ends first.
