@@ -21,3 +21,20 @@ func TestPrivacyNotice(t *testing.T) {
 		t.Errorf("an overlong notice: %v", err)
 	}
 }
+
+// A county sets its own notice in the questionnaire YAML.
+func TestPrivacyInYAML(t *testing.T) {
+	q := DefaultQuestionnaire(SocialForm)
+	q.Privacy = "本县的说明。\n第二段。"
+	b, err := q.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseQuestionnaireYAML(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := back.PrivacyNotice(); len(n) != 2 || n[0] != "本县的说明。" {
+		t.Errorf("notice after the YAML round trip: %q", n)
+	}
+}
