@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"renke/account"
+	"renke/kv"
 	"renke/survey"
 	"renke/web/console"
 )
@@ -22,7 +23,8 @@ func (s *Server) login(c *gin.Context, name, password, code string) (*account.Us
 	if name == "" || password == "" {
 		return nil, cerr(http.StatusUnprocessableEntity, "请输入用户名和密码")
 	}
-	ok, retry, err := s.kv.Allow(ctx, "login:addr:"+s.addrHash(c), LoginAttemptsPerAddr)
+	addr := s.addrHash(c)
+	ok, retry, err := s.kv.Allow(ctx, "login:addr:"+addr, LoginAttemptsPerAddr)
 	if err != nil {
 		return nil, errStoreDown
 	}
@@ -30,23 +32,24 @@ func (s *Server) login(c *gin.Context, name, password, code string) (*account.Us
 		s.recordLogin(c, nil, account.ActLoginThrottled, "同一地址登录尝试过多")
 		return nil, &consoleError{status: http.StatusTooManyRequests, msg: "登录尝试过于频繁，请稍后再试", retry: retry}
 	}
-	failKey := "login:" + name
-	n, left, err := s.kv.Failures(ctx, failKey)
-	if err != nil {
+	// Failures slow this address down for this account (not the account
+	// everywhere): account.LoginDelay.
+	_, wait, err := s.kv.LoginGate(ctx, name, addr, s.now())
+	if err != nil && !errors.Is(err, kv.ErrSlowDown) {
 		return nil, errStoreDown
 	}
 	u, err := s.store.UserByName(ctx, name)
 	if err != nil && !errors.Is(err, survey.ErrNotFound) {
 		return nil, s.asConsoleError(err)
 	}
-	if n >= MaxLoginFailures {
-		s.recordLogin(c, u, account.ActLoginThrottled, "该账号密码错误次数过多")
-		return nil, &consoleError{status: http.StatusTooManyRequests, retry: left,
-			msg: "该账号密码错误次数过多，已暂时锁定，请 15 分钟后再试或联系管理员"}
+	if wait > 0 {
+		s.recordLogin(c, u, account.ActLoginThrottled, "该账号从此地址登录失败次数过多，已减速")
+		return nil, &consoleError{status: http.StatusTooManyRequests, retry: wait,
+			msg: "该账号从此地址登录失败次数过多，请稍后再试（其他地址不受影响）；忘记密码请联系管理员"}
 	}
 	if err := account.CheckPassword(u, password); err != nil {
 		// Unknown names count too, so throttling does not reveal which names exist.
-		if _, _, err := s.kv.AddFailure(ctx, failKey, LoginFailureWindow); err != nil {
+		if err := s.kv.LoginFailed(ctx, name, addr, s.now()); err != nil {
 			return nil, errStoreDown
 		}
 		note := ""
@@ -58,14 +61,14 @@ func (s *Server) login(c *gin.Context, name, password, code string) (*account.Us
 	}
 	if err := s.secondFactor(c, u, code); err != nil {
 		if err == errBadTOTP {
-			if _, _, err := s.kv.AddFailure(ctx, failKey, LoginFailureWindow); err != nil {
+			if err := s.kv.LoginFailed(ctx, name, addr, s.now()); err != nil {
 				return nil, errStoreDown
 			}
 			s.recordLogin(c, u, account.ActLoginFailed, "两步验证码错误")
 		}
 		return nil, err
 	}
-	if err := s.kv.ClearFailures(ctx, failKey); err != nil {
+	if err := s.kv.LoginSucceeded(ctx, name, addr); err != nil {
 		s.log.Warn("clear login failures", "err", err)
 	}
 	if old := s.sessionToken(c); old != "" {
@@ -210,4 +213,13 @@ func (s *Server) apiLogout(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
+}
+
+// userNames lists the login names of users (for their failed-login counts).
+func userNames(users []account.User) []string {
+	names := make([]string, len(users))
+	for i := range users {
+		names[i] = users[i].Name
+	}
+	return names
 }

@@ -25,7 +25,8 @@ var errBadTOTP = cerr(http.StatusUnauthorized, account.ErrBadTOTP.Error())
 
 // secondFactor checks the authenticator code of a user who has the second
 // factor on (nothing for one who has not). A code serves one login: a
-// second use of its time step is refused like a wrong code.
+// second use of its time step, or a code of an earlier step once a later
+// one was used, is refused like a wrong code (the marks are in the store).
 func (s *Server) secondFactor(c *gin.Context, u *account.User, code string) error {
 	if !u.TwoFactor() {
 		return nil
@@ -45,9 +46,9 @@ func (s *Server) secondFactor(c *gin.Context, u *account.User, code string) erro
 	if err != nil {
 		return err
 	}
-	fresh, err := s.kv.UseOnce(c.Request.Context(), fmt.Sprintf("totp:%s:%d", u.ID, step), 3*time.Minute)
+	fresh, err := s.store.UseTOTPStep(c.Request.Context(), u.ID, step, s.now())
 	if err != nil {
-		return errStoreDown
+		return err
 	}
 	if !fresh {
 		return errBadTOTP
@@ -107,8 +108,16 @@ func (s *Server) totpConfirmSubmit(c *gin.Context) {
 		s.renderAccount(c, http.StatusUnprocessableEntity, false, "启用页面已过期，请重新点击“启用两步验证”")
 		return
 	}
-	if _, err := account.CheckTOTP(secret, code, s.now()); err != nil {
-		s.renderAccount(c, http.StatusUnprocessableEntity, false, "验证码不正确：请用验证器重新扫描二维码，再填写它显示的 6 位数字")
+	step, err := account.CheckTOTP(secret, code, s.now())
+	fresh := false
+	if err == nil {
+		if fresh, err = s.store.UseTOTPStep(c.Request.Context(), u.ID, step, s.now()); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	if !fresh {
+		s.renderAccount(c, http.StatusUnprocessableEntity, false, "验证码不正确或已用过：请等验证器显示新的数字后再填写")
 		return
 	}
 	if err := s.setTOTP(c, u.ID, secret, "启用两步验证"); err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pquerna/otp/totp"
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"renke/account"
 	"renke/store"
@@ -70,7 +71,9 @@ func TestAuthSecondFactor(t *testing.T) {
 	if u, _ := f.store.UserByName(ctx, "coord"); u.TwoFactor() {
 		t.Fatal("refused confirmations turned the second factor on")
 	}
-	if res, _ := confirm(secret, codeAt(t, secret, 0)); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/console/account?ok=totp-on" {
+	// (The code of the step before now: codes only move forward, and the
+	// logins below use the current step and the next.)
+	if res, _ := confirm(secret, codeAt(t, secret, -30*time.Second)); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/console/account?ok=totp-on" {
 		t.Fatalf("confirm: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
 	stored, _ := f.store.UserByName(ctx, "coord")
@@ -108,6 +111,14 @@ func TestAuthSecondFactor(t *testing.T) {
 	if res, _ := login(now); res.StatusCode != http.StatusUnauthorized {
 		t.Errorf("the same code served a second login: %d", res.StatusCode)
 	}
+	// Once the current step's code was used, the previous step's code (still
+	// inside the clock-drift window) is refused too; the mark is in the store.
+	if res, body := login(codeAt(t, secret, -30*time.Second)); res.StatusCode != http.StatusUnauthorized || !strings.Contains(string(body), "两步验证码不正确") {
+		t.Errorf("the previous step's code served a login after the current one: %d %s", res.StatusCode, body)
+	}
+	if fresh, err := f.store.UseTOTPStep(ctx, stored.ID, time.Now().Unix()/30-1, time.Now()); err != nil || fresh {
+		t.Errorf("the store holds no mark of the used step: fresh %v, %v", fresh, err)
+	}
 	// The login form has the field too.
 	c := f.client()
 	_, page := c.get("/login")
@@ -131,7 +142,12 @@ func TestAuthSecondFactor(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Turning it off takes the password and a code.
+	// Turning it off takes the password and a code. The steps around now are
+	// used up; a minute later they would be behind the authenticator, which
+	// the test does not wait for: it drops the user's mark instead.
+	if _, err := f.store.Collection("totp_marks").DeleteOne(ctx, bson.M{"_id": stored.ID}); err != nil {
+		t.Fatal(err)
+	}
 	if res, _ := coord.form("/console/account/totp/off", url.Values{"password": {"wrong-password"}, "code": {codeAt(t, secret, -30*time.Second)}}); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("off with a wrong password: %d", res.StatusCode)
 	}

@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"renke/account"
+	"renke/internal/csvsafe"
 	"renke/survey"
 	"renke/web/console"
 )
@@ -44,6 +44,9 @@ func (in issueInput) spec() (survey.IssueSpec, error) {
 	} else {
 		if sp.Group.ViaSchool() && sp.School.Code == "" {
 			errs = append(errs, fmt.Errorf("%s通过学校调查，必须填写学校代码", sp.Group.Label()))
+		}
+		if sp.School.Code != "" && !survey.ValidSchoolCode(sp.School.Code) {
+			errs = append(errs, errors.New(survey.SchoolCodeRule))
 		}
 		if sp.Group.ViaSchool() && sp.School.Urbanicity == "" {
 			errs = append(errs, errors.New("请选择学校的城乡类型（城区、镇区或乡村），它决定抽样层"))
@@ -225,7 +228,7 @@ func (s *Server) codesCSV(c *gin.Context) {
 	}
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
-	w := csv.NewWriter(&buf)
+	w := csvsafe.NewWriter(&buf)
 	w.Write([]string{"code", "url", "kind", "group", "group_label", "school", "school_name", "township", "urbanicity", "band", "quota", "used", "batch", "created"})
 	for _, r := range rows {
 		w.Write([]string{r.Code.Code, r.URL, string(r.Kind), string(r.Group), r.Group.Label(), r.School, r.SchoolName, r.Township,

@@ -115,7 +115,7 @@ func (s *Server) consoleRoutes() error {
 
 // consoleStatic serves the console's embedded assets; versioned URLs are cached for a year.
 func consoleStatic() gin.HandlerFunc {
-	h := http.StripPrefix(console.StaticPrefix, http.FileServer(http.FS(console.Static())))
+	h := http.StripPrefix(console.StaticPrefix, http.FileServer(filesOnly(console.Static())))
 	return func(c *gin.Context) {
 		if strings.HasSuffix(c.Param("file"), "/") {
 			c.JSON(http.StatusNotFound, gin.H{"error": "未找到该页面"})

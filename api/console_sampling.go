@@ -196,7 +196,7 @@ func (s *Server) frameSubmit(c *gin.Context) {
 		return
 	}
 	defer file.Close()
-	f, err := sampling.ReadFrameXLSX(io.LimitReader(file, maxFrameUpload))
+	f, err := sampling.ReadFrameXLSXContext(c.Request.Context(), io.LimitReader(file, maxFrameUpload))
 	if err == nil {
 		err = s.saveFrame(c, sv, f)
 	} else {
@@ -300,7 +300,7 @@ func (s *Server) apiPutFrame(c *gin.Context) {
 	case "application/json":
 		f, err = sampling.ParseFrameJSON(body)
 	case xlsxType:
-		f, err = sampling.ReadFrameXLSX(bytes.NewReader(body))
+		f, err = sampling.ReadFrameXLSXContext(c.Request.Context(), bytes.NewReader(body))
 	default:
 		s.fail(c, cerr(http.StatusUnsupportedMediaType, "抽样框应为 JSON 或 .xlsx"))
 		return

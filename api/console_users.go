@@ -161,8 +161,12 @@ func (s *Server) renderUsers(c *gin.Context, status int, msg, pwFor, pw string) 
 		s.fail(c, err)
 		return
 	}
+	failures, err := s.kv.AccountFailures(ctx, userNames(users))
+	if err != nil {
+		s.log.Warn("users page: login failures unavailable", "err", err)
+	}
 	s.render(c, status, "users", console.Frame{Title: "用户", Nav: "users", Flash: flash(c), Error: msg,
-		Data: console.UsersPage{Users: users, Counties: counties, Roles: account.Roles, NewPassword: pw, NewPasswordFor: pwFor}})
+		Data: console.UsersPage{Users: users, Counties: counties, Roles: account.Roles, NewPassword: pw, NewPasswordFor: pwFor, Failures: failures}})
 }
 
 // usersPage is GET /console/users.

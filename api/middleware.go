@@ -1,10 +1,14 @@
 package api
 
 import (
+	"errors"
+	"io/fs"
 	"log/slog"
+	"mime"
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -104,4 +108,50 @@ func securityHeaders() gin.HandlerFunc {
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 		c.Next()
 	}
+}
+
+// msgCharset is the answer to a JSON body declared in another encoding.
+const msgCharset = "请求体必须是 UTF-8 编码的 JSON（Content-Type: application/json; charset=utf-8）。"
+
+// utf8JSON refuses (415) a JSON body whose Content-Type declares a charset
+// other than UTF-8: JSON is UTF-8 (RFC 8259), and a body read as one encoding
+// but declared as another would store text the sender did not mean.
+func utf8JSON() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ct := c.GetHeader("Content-Type")
+		if ct == "" {
+			c.Next()
+			return
+		}
+		mt, params, err := mime.ParseMediaType(ct)
+		if err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json")) {
+			if cs, has := params["charset"]; has && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "utf8") {
+				c.AbortWithStatusJSON(http.StatusUnsupportedMediaType, gin.H{"error": msgCharset})
+				return
+			}
+		}
+		c.Next()
+	}
+}
+
+// filesOnly serves the files of fsys and nothing else: a directory (the
+// root included) is "not found", so no listing of the assets is ever shown.
+func filesOnly(fsys fs.FS) http.FileSystem {
+	return noDirs{http.FS(fsys)}
+}
+
+type noDirs struct{ http.FileSystem }
+
+// Open opens name unless it is a directory.
+func (n noDirs) Open(name string) (http.File, error) {
+	f, err := n.FileSystem.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil || st.IsDir() {
+		_ = f.Close()
+		return nil, errors.Join(fs.ErrNotExist, err)
+	}
+	return f, nil
 }

@@ -26,7 +26,8 @@ func (s *Server) respondentRoutes() error {
 	e.GET("/s/:code", s.formPage)
 	e.POST("/s/:code", s.formPost)
 	e.GET("/s/:code/thanks", s.thanksPage)
-	assets := http.FileServer(http.FS(s.static))
+	e.GET(web.PrivacyPath, func(c *gin.Context) { s.html(c, http.StatusOK, "privacy.html", nil) })
+	assets := http.FileServer(filesOnly(s.static))
 	e.GET(web.StaticPrefix+"*file", func(c *gin.Context) {
 		// Asset links carry a content hash (?v=), so they never change under a URL.
 		if c.Query("v") != "" {

@@ -70,7 +70,7 @@ func New(d Deps) (*Server, error) {
 	if err := e.SetTrustedProxies(d.Config.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
-	e.Use(s.recover(), s.observe(), securityHeaders())
+	e.Use(s.recover(), s.observe(), securityHeaders(), utf8JSON())
 	e.NoRoute(func(c *gin.Context) { c.JSON(http.StatusNotFound, gin.H{"error": "未找到该页面"}) })
 	e.NoMethod(func(c *gin.Context) { c.JSON(http.StatusMethodNotAllowed, gin.H{"error": "不支持该请求方法"}) })
 	s.engine = e

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"renke/internal/csvsafe"
 	"renke/survey"
 )
 
@@ -54,7 +55,7 @@ func (r *ReplicationRow) Unit() Unit {
 // ReplicationWriter writes the replication file: UTF-8 with a byte-order
 // mark (so Excel reads it as UTF-8), a header, one row per response.
 type ReplicationWriter struct {
-	w     *csv.Writer
+	w     *csvsafe.Writer
 	items []string
 	rec   []string
 }
@@ -74,7 +75,7 @@ func NewReplicationWriter(w io.Writer, items []string) (*ReplicationWriter, erro
 	if _, err := io.WriteString(w, bom); err != nil {
 		return nil, fmt.Errorf("replication file: %w", err)
 	}
-	rw := &ReplicationWriter{w: csv.NewWriter(w), items: items}
+	rw := &ReplicationWriter{w: csvsafe.NewWriter(w), items: items}
 	rw.w.UseCRLF = true
 	if err := rw.w.Write(append(append([]string{}, ReplicationColumns...), items...)); err != nil {
 		return nil, fmt.Errorf("replication file header: %w", err)
@@ -154,6 +155,9 @@ func NewReplicationReader(r io.Reader) (*ReplicationReader, error) {
 		return nil, csvParseError(err)
 	}
 	header = append([]string(nil), header...)
+	for i := range header {
+		header[i] = csvsafe.Unescape(header[i])
+	}
 	for i, want := range ReplicationColumns {
 		if i >= len(header) {
 			return nil, &CSVError{Line: 1, Msg: fmt.Sprintf("表头缺少列 %s（前 %d 列应为 %s）", want,
@@ -217,6 +221,9 @@ func (rr *ReplicationReader) Read() (ReplicationRow, error) {
 	bad := func(col int, format string, a ...any) error {
 		line, _ := rr.r.FieldPos(col)
 		return &CSVError{Line: line, Column: col + 1, Name: ReplicationColumns[col], Msg: fmt.Sprintf(format, a...)}
+	}
+	for i := range rec {
+		rec[i] = csvsafe.Unescape(rec[i])
 	}
 	row := ReplicationRow{ResponseID: strings.TrimSpace(rec[0]), Stratum: rec[2], PSU: rec[3]}
 	if row.ResponseID == "" {

@@ -20,6 +20,9 @@ func TestReplicationRoundTrip(t *testing.T) {
 			Flags: []string{"speeder", "burst"}, Answers: map[string]string{"c01": "9", "c02": "9", "c03": "9"}},
 		{ResponseID: "r,3", Group: survey.Teacher, Stratum: "school|镇区", PSU: "S\"4", Weight: 1e-7, Y: 0.1 + 0.2, HasY: true,
 			Answers: map[string]string{"c01": "2"}},
+		// Formula injection: written as text, read back as it was.
+		{ResponseID: "-A1-A2-A3-A4-A5-A6", Group: survey.Parent, Stratum: "school|城区", PSU: `=HYPERLINK("http://x.example","y")`,
+			Weight: 3, Answers: map[string]string{"c01": "@SUM(1)", "c02": "+cmd|x!A0", "c03": "'=1"}},
 	}
 	items := []string{"c01", "c02", "c03"}
 	var buf bytes.Buffer
@@ -40,6 +43,11 @@ func TestReplicationRoundTrip(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "r2,public,public|乡村,r2,36265,,true,speeder;burst,9,9,9") {
 		t.Errorf("row 2 as written:\n%s", buf.String())
+	}
+	for _, cell := range []string{"\r\n'-A1-A2-A3-A4-A5-A6,", `,"'=HYPERLINK(""http://x.example"",""y"")",`, ",'@SUM(1),'+cmd|x!A0,''=1\r\n"} {
+		if !strings.Contains(buf.String(), cell) {
+			t.Errorf("file lacks %q:\n%s", cell, buf.String())
+		}
 	}
 	rr, err := NewReplicationReader(&buf)
 	if err != nil {

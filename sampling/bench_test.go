@@ -13,7 +13,7 @@ func bigFrame() *Frame {
 	for len(f.Schools) < 600 {
 		g := randomFrame(r)
 		for _, s := range g.Schools {
-			s.Code = s.Code + "-" + string(rune('a'+len(f.Schools)%26)) + string(rune('a'+len(f.Schools)/26%26))
+			s.Code = s.Code + "x" + string(rune('a'+len(f.Schools)%26)) + string(rune('a'+len(f.Schools)/26%26))
 			if s.Urbanicity.Valid() && f.County.PopulationIn(s.Urbanicity) > 0 {
 				f.Schools = append(f.Schools, s)
 			}

@@ -110,6 +110,8 @@ func TestFrameErrorsNameSheetRowColumn(t *testing.T) {
 		{"junior with grade 2", set(SheetSchools, fmt.Sprintf("G%d", junior), 5), SheetSchools, junior, "二年级", "初中不应有二年级学生", nil},
 		{"strata do not add up", set(SheetCounty, "C2", f.County.Urban+1), SheetCounty, 2, ColPopulation, "不相等", nil},
 		{"duplicate code", set(SheetSchools, "A5", f.Schools[0].Code), SheetSchools, 5, ColCode, "与第 2 行重复", nil},
+		{"formula as code", set(SheetSchools, "A4", `=HYPERLINK("http://x.example","y")`), SheetSchools, 4, ColCode, "10 位全国学校标识码", nil},
+		{"code with a dash", set(SheetSchools, "A4", "-A1-A2"), SheetSchools, 4, ColCode, "不超过 20 位的字母和数字", nil},
 		{"unknown urbanicity", set(SheetSchools, "D3", "郊区"), SheetSchools, 3, ColUrbanicity, "「郊区」不是有效的城乡类型", nil},
 		{"unknown type", set(SheetSchools, "E3", "高中"), SheetSchools, 3, ColType, "「高中」不是有效的学校类型", nil},
 		{"missing population", set(SheetCounty, "B2", ""), SheetCounty, 2, ColPopulation, "缺少常住人口", nil},

@@ -88,6 +88,8 @@ func validateSchool(s *School, row int, seen map[string]int, p *problems) {
 	switch first, dup := seen[s.Code]; {
 	case s.Code == "":
 		p.add(SheetSchools, row, ColCode, "缺少学校代码")
+	case !survey.ValidSchoolCode(s.Code):
+		p.add(SheetSchools, row, ColCode, "「%s」：%s", s.Code, survey.SchoolCodeRule)
 	case dup:
 		p.add(SheetSchools, row, ColCode, "学校代码「%s」与第 %d %s重复", s.Code, first, p.rowWord())
 	default:

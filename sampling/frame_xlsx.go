@@ -1,6 +1,9 @@
 package sampling
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -11,12 +14,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"renke/survey"
-)
-
-// Size limits for an uploaded workbook (unzipped).
-const (
-	maxUnzip    = 256 << 20
-	maxUnzipXML = 128 << 20
 )
 
 // ReadFrameFile reads and checks the frame workbook at path.
@@ -33,15 +30,46 @@ func ReadFrameFile(path string) (*Frame, error) {
 // check. It returns either a complete frame or a *FrameError listing every
 // problem (up to MaxProblems) by sheet, row and column; never half a frame.
 func ReadFrameXLSX(r io.Reader) (*Frame, error) {
-	xf, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxUnzip, UnzipXMLSizeLimit: maxUnzipXML})
+	return ReadFrameXLSXContext(context.Background(), r)
+}
+
+// ReadFrameXLSXContext is ReadFrameXLSX that gives up when ctx ends (the
+// client left). At most maxParses workbooks are read at once; the others
+// wait. A workbook past a bound (MaxFrameFile, the unzipped sizes,
+// MaxSharedStrings, MaxFrameRows, MaxFrameCols) is refused at the first
+// bound reached: an error wrapping ErrTooLarge, or a *FrameError naming
+// the sheet and row.
+func ReadFrameXLSXContext(ctx context.Context, r io.Reader) (*Frame, error) {
+	release, err := acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("读取抽样框时请求已结束: %w", err)
+	}
+	data, err := readBounded(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkParts(data); err != nil {
+		return nil, err
+	}
+	xf, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzip, UnzipXMLSizeLimit: inMemoryXML})
 	if err != nil {
 		return nil, fmt.Errorf("无法读取 Excel 文件（请使用 .xlsx 格式）: %w", err)
 	}
 	defer xf.Close()
 	p := newProblems(false)
 	f := &Frame{}
-	countyRow := readCountySheet(xf, &f.County, p)
-	rows, schoolsRead := readSchoolSheet(xf, &f.Schools, p)
+	countyRow, err := readCountySheet(ctx, xf, &f.County, p)
+	if err != nil {
+		return nil, stopped(err, p)
+	}
+	rows, schoolsRead, err := readSchoolSheet(ctx, xf, &f.Schools, p)
+	if err != nil {
+		return nil, stopped(err, p)
+	}
 	validateFrame(f, countyRow, rows, schoolsRead, p)
 	if err := p.err(); err != nil {
 		return nil, err
@@ -49,25 +77,38 @@ func ReadFrameXLSX(r io.Reader) (*Frame, error) {
 	return f, nil
 }
 
+// stopped is the error of a read that stopped early: the problems found so
+// far (the bound among them) when a bound was reached, err otherwise.
+func stopped(err error, p *problems) error {
+	if errors.Is(err, errBound) {
+		return p.err()
+	}
+	return err
+}
+
 // sheet reads one sheet's rows and maps its header row to column indexes.
-// ok is false (and a problem recorded) when the sheet or a header is missing.
-func sheet(xf *excelize.File, name string, cols []string, p *problems) (rows [][]string, idx map[string]int, ok bool) {
+// ok is false (and a problem recorded) when the sheet or a header is missing;
+// err is set when reading stopped (a bound, the context, a broken file).
+func sheet(ctx context.Context, xf *excelize.File, name string, cols []string, p *problems) (rows [][]string, idx map[string]int, ok bool, err error) {
 	found := false
 	for _, s := range xf.GetSheetList() {
 		found = found || s == name
 	}
 	if !found {
 		p.add(name, 0, "", "缺少工作表「%s」（请使用 renke frame template 生成的模板）", name)
-		return nil, nil, false
+		return nil, nil, false, nil
 	}
-	rows, err := xf.GetRows(name, excelize.Options{RawCellValue: true})
+	rows, err = sheetRows(ctx, xf, name, p)
+	if errors.Is(err, errBound) || ctx.Err() != nil {
+		return nil, nil, false, err
+	}
 	if err != nil {
-		p.add(name, 0, "", "无法读取工作表：%v", err)
-		return nil, nil, false
+		p.add(name, 0, "", "%v", err)
+		return nil, nil, false, nil
 	}
 	if len(rows) == 0 || blank(rows[0]) {
 		p.add(name, 0, "", "工作表为空：第 1 行应为表头（%s）", strings.Join(cols, "、"))
-		return nil, nil, false
+		return nil, nil, false, nil
 	}
 	idx = map[string]int{}
 	ok = true
@@ -85,15 +126,15 @@ func sheet(xf *excelize.File, name string, cols []string, p *problems) (rows [][
 			ok = false
 		}
 	}
-	return rows, idx, ok
+	return rows, idx, ok, nil
 }
 
 // readCountySheet fills c from 概况 and returns the row of its values, or -1
 // when the sheet could not be read.
-func readCountySheet(xf *excelize.File, c *County, p *problems) int {
-	rows, idx, ok := sheet(xf, SheetCounty, CountyColumns, p)
+func readCountySheet(ctx context.Context, xf *excelize.File, c *County, p *problems) (int, error) {
+	rows, idx, ok, err := sheet(ctx, xf, SheetCounty, CountyColumns, p)
 	if !ok {
-		return -1
+		return -1, err
 	}
 	row := -1
 	for i := 1; i < len(rows); i++ {
@@ -113,14 +154,14 @@ func readCountySheet(xf *excelize.File, c *County, p *problems) int {
 	if row < 0 {
 		p.add(SheetCounty, 2, "", "缺少数据：请在第 2 行填写本区县的人口和代表、委员人数")
 	}
-	return row
+	return row, nil
 }
 
 // readSchoolSheet fills schools from 学校; rows[i] is the row of school i.
-func readSchoolSheet(xf *excelize.File, schools *[]School, p *problems) (rowsOf []int, ok bool) {
-	rows, idx, ok := sheet(xf, SheetSchools, SchoolColumns, p)
+func readSchoolSheet(ctx context.Context, xf *excelize.File, schools *[]School, p *problems) (rowsOf []int, ok bool, err error) {
+	rows, idx, ok, err := sheet(ctx, xf, SheetSchools, SchoolColumns, p)
 	if !ok {
-		return nil, false
+		return nil, false, err
 	}
 	for i := 1; i < len(rows); i++ {
 		if blank(rows[i]) {
@@ -136,7 +177,7 @@ func readSchoolSheet(xf *excelize.File, schools *[]School, p *problems) (rowsOf 
 		*schools = append(*schools, s)
 		rowsOf = append(rowsOf, i+1)
 	}
-	return rowsOf, true
+	return rowsOf, true, nil
 }
 
 // cells reads the cells of one data row by column header.

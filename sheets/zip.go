@@ -3,7 +3,6 @@ package sheets
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"runtime"
@@ -13,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"renke/internal/csvsafe"
 	"renke/survey"
 )
 
@@ -210,7 +210,7 @@ func addFile(zw *zip.Writer, name string, mod time.Time, data []byte) error {
 func manifest(m Meta, codes []survey.Code, fileOf []string) []byte {
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
-	cw := csv.NewWriter(&buf)
+	cw := csvsafe.NewWriter(&buf)
 	_ = cw.Write([]string{"文件", "类型", "学校代码", "学校名称", "城乡类型", "对象", "学段", "名额", "编号", "链接"})
 	for i := range codes {
 		c := &codes[i]

@@ -58,6 +58,9 @@ func (sp IssueSpec) Validate() error {
 	if sp.Group.ViaSchool() && sp.School.Code == "" {
 		errs = append(errs, fmt.Errorf("group %s is reached through schools: name the school", sp.Group))
 	}
+	if sp.School.Code != "" && !ValidSchoolCode(sp.School.Code) {
+		errs = append(errs, fmt.Errorf("school code %q: want 1..%d ASCII digits and letters", sp.School.Code, MaxSchoolCodeLen))
+	}
 	u := sp.Urbanicity
 	if u == "" {
 		u = sp.School.Urbanicity

@@ -31,6 +31,9 @@ type Questionnaire struct {
 	Version int      `json:"version" yaml:"version" bson:"version"`
 	Title   string   `json:"title" yaml:"title" bson:"title"`
 	Intro   string   `json:"intro" yaml:"intro" bson:"intro"`
+	// Privacy is the short privacy notice shown on the form, one paragraph a
+	// line; empty means DefaultPrivacy of the form's kind.
+	Privacy string `json:"privacy,omitempty" yaml:"privacy,omitempty" bson:"privacy,omitempty"`
 	// Labels words the options (option code → label); empty means DefaultOptionLabels.
 	Labels map[string]string `json:"labels,omitempty" yaml:"labels,omitempty" bson:"labels,omitempty"`
 	Items  []Item            `json:"items" yaml:"items" bson:"items"`

@@ -14,6 +14,44 @@ const MaxItems = 60
 // MaxItemText bounds the length of one item's text, in bytes.
 const MaxItemText = 1000
 
+// MaxPrivacyText bounds a questionnaire's privacy notice, in bytes.
+const MaxPrivacyText = 2000
+
+// defaultPrivacy are the notices of the forms that set none: for adults, and
+// for pupils from grade 3 in words a child understands, with a line for
+// their guardians. Each line is a paragraph.
+var defaultPrivacy = map[FormKind]string{
+	StudentForm: "这份问卷不写名字，谁也不知道哪份是你答的。\n" +
+		"为了让每部手机只答一次，系统会记下这部手机的一个随机编号、上网地址变成的一串乱码和浏览器的种类，" +
+		"调查结束 180 天后就删掉；你的答案只用来算总数。老师和学校看不到你答了什么。\n" +
+		"家长请知悉：本问卷不收集学生姓名等身份信息，详见隐私说明；如有疑问可联系学校或当地教育部门。",
+	StaffForm: "本问卷匿名，不收集姓名、电话、身份证号。为保证每部手机只答一次、识别刷票，系统保存设备随机编号、" +
+		"网络地址的加密摘要（不保存地址本身）和浏览器类型，仅评估人员和系统管理员可查看；" +
+		"调查结束后默认保存 180 天即删除，答案只用于统计。学校和教育部门看不到单份答卷。",
+	SocialForm: "本问卷匿名，不收集姓名、电话、身份证号。为保证每部手机只答一次、识别刷票，系统保存设备随机编号、" +
+		"网络地址的加密摘要（不保存地址本身）和浏览器类型，仅评估人员和系统管理员可查看；" +
+		"调查结束后默认保存 180 天即删除，答案只用于统计。学校和教育部门看不到单份答卷。",
+}
+
+// DefaultPrivacy is the privacy notice of a form of kind k that sets none.
+func DefaultPrivacy(k FormKind) string { return defaultPrivacy[k] }
+
+// PrivacyNotice is the notice the form shows, one paragraph a line: the
+// county's own (Privacy) or DefaultPrivacy of the form's kind.
+func (q Questionnaire) PrivacyNotice() []string {
+	text := q.Privacy
+	if strings.TrimSpace(text) == "" {
+		text = DefaultPrivacy(q.Kind)
+	}
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 var itemIDPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,31}$`)
 
 // reservedIDs cannot be item ids: a ValidationError names them for the
@@ -91,6 +129,9 @@ func validateQuestionnaire(q Questionnaire, scheme Scheme, ln *itemLines) error 
 	}
 	if len(q.Items) > MaxItems {
 		add(itemsLine, "问卷有 %d 道题，最多 %d 道", len(q.Items), MaxItems)
+	}
+	if len(q.Privacy) > MaxPrivacyText {
+		add(0, "隐私说明过长（%d 字节，最多 %d）：表单上只放简短说明，详细内容在隐私说明页", len(q.Privacy), MaxPrivacyText)
 	}
 	seen := map[string]int{}
 	for i, it := range q.Items {

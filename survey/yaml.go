@@ -65,7 +65,7 @@ func ParseQuestionnaireYAML(b []byte) (Questionnaire, error) {
 		q.Items[i].Text = strings.TrimSpace(q.Items[i].Text)
 		q.Items[i].Dimension = strings.TrimSpace(q.Items[i].Dimension)
 	}
-	q.Title, q.Intro = strings.TrimSpace(q.Title), strings.TrimSpace(q.Intro)
+	q.Title, q.Intro, q.Privacy = strings.TrimSpace(q.Title), strings.TrimSpace(q.Intro), strings.TrimSpace(q.Privacy)
 	if err := validateQuestionnaire(q, DefaultScheme(), ln); err != nil {
 		return Questionnaire{}, err
 	}

@@ -32,7 +32,14 @@ type FormPage struct {
 	// Error is a Chinese message shown above the submit button (no-JavaScript
 	// path: the server's 4xx message after a refused post).
 	Error string
+	// Privacy is the form's short privacy notice, one paragraph an entry;
+	// PrivacyURL links the full notice (PrivacyPath).
+	Privacy    []string
+	PrivacyURL string
 }
+
+// PrivacyPath is the URL path of the full privacy notice (privacy.html).
+const PrivacyPath = "/privacy"
 
 // BandOption is one choice of the grade-band question.
 type BandOption struct {
@@ -85,6 +92,7 @@ func NewFormPage(surveyTitle string, q survey.Questionnaire, code string, g surv
 		Minutes:   max(1, (len(q.Items)*secondsPerItem+59)/60),
 		StartedAt: startedAt.In(survey.Shanghai).Format(time.RFC3339),
 		SubmitURL: "/s/" + esc, APIURL: "/api/v1/codes/" + esc + "/responses", ThanksURL: "/s/" + esc + "/thanks",
+		Privacy: q.PrivacyNotice(), PrivacyURL: PrivacyPath,
 	}
 	if fixedBand == "" {
 		for _, b := range survey.BandsFor(g) {

@@ -150,7 +150,8 @@ func checkMarkup(t *testing.T, name, doc string) {
 // checkAssetsExist checks that every /static/ reference names an embedded file.
 func checkAssetsExist(t *testing.T, name, doc string, want int) {
 	t.Helper()
-	refs := regexp.MustCompile(`(?:href|src)="(/[^"]*)"`).FindAllStringSubmatch(doc, -1)
+	// Stylesheets and scripts (links to pages, such as the privacy notice, are not assets).
+	refs := regexp.MustCompile(`(?:<link [^>]*href|src)="(/[^"]*)"`).FindAllStringSubmatch(doc, -1)
 	if len(refs) != want {
 		t.Errorf("%s links %d assets, want %d", name, len(refs), want)
 	}

@@ -193,6 +193,8 @@ type UsersPage struct {
 	// NewPassword is shown once, after a user was created or a password reset.
 	NewPassword    string
 	NewPasswordFor string
+	// Failures are the recent failed logins by user name (all addresses).
+	Failures map[string]account.LoginFailures
 }
 
 // AuditFilter is the audit page's filter form.
