@@ -31,6 +31,15 @@ type Injected struct {
 	RepeatGroup string   `json:"repeat_group"` // group whose one-time codes one phone answered
 	Repeats     int      `json:"repeats"`      // responses of that phone (the first is genuine-looking)
 	LowSchools  []string `json:"low_schools"`  // names of the schools simulated well below 85%
+	// The stuffing patterns (demo/stuffing.go): the school's name and the responses involved.
+	TemplateSchool string `json:"template_school,omitempty"`
+	Template       int    `json:"template,omitempty"` // parents giving one non-uniform "model answer"
+	ProxySchool    string `json:"proxy_school,omitempty"`
+	Proxy          int    `json:"proxy,omitempty"` // parents' sheets sent from the staff's network in school hours
+	UniformSchool  string `json:"uniform_school,omitempty"`
+	Uniform        int    `json:"uniform,omitempty"` // parents answering only 认可/比较认可 in near-equal times
+	SequenceSchool string `json:"sequence_school,omitempty"`
+	Sequence       int    `json:"sequence,omitempty"` // one-time parent codes used one after another
 }
 
 // generator simulates a survey's responses; it is deterministic for its seed.
@@ -93,6 +102,7 @@ func Generate(sv *survey.Survey, plan *sampling.Plan, codes []survey.Code, seed 
 		}
 	}
 	g.injectRepeatDevice(repeatPool)
+	g.injectStuffing(plan, burst)
 	g.injectSpeeders()
 	for i := range codes {
 		if stuffed[i] > 0 {

@@ -1,0 +1,104 @@
+package demo
+
+import (
+	"fmt"
+	"testing"
+
+	"renke/report"
+	"renke/survey"
+)
+
+// findings runs the default quality rules over a generated county and returns
+// its stuffing findings, by rule, as school names.
+func findings(t *testing.T, g generated) (map[report.Rule][]string, *report.Quality) {
+	t.Helper()
+	names := map[string]string{}
+	for _, s := range g.plan.Schools {
+		names[s.SchoolCode] = s.Name
+	}
+	rs := make([]survey.Response, len(g.rs))
+	for i, r := range g.rs {
+		rs[i] = *r
+	}
+	q, err := report.CheckQuality(rs, report.DefaultQualityConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[report.Rule][]string{}
+	for _, f := range q.Stuffing.Findings {
+		out[f.Rule] = append(out[f.Rule], names[f.School])
+	}
+	return out, q
+}
+
+// Each planted pattern is found in the school that has it, and nowhere else.
+func TestStuffingPatternsAreFoundWhereTheyAre(t *testing.T) {
+	for _, seed := range []int64{2, 7} {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			g := generate(t, seed, fixedNow)
+			in := g.injected
+			if in.Template != templateCount || in.Proxy != proxyCount || in.Uniform < 10 || in.Sequence < 10 {
+				t.Fatalf("injected %+v", in)
+			}
+			got, q := findings(t, g)
+			want := map[report.Rule]string{report.RuleTemplate: in.TemplateSchool, report.RuleProxy: in.ProxySchool,
+				report.RuleUniform: in.UniformSchool, report.RuleSequence: in.SequenceSchool}
+			// The deputy filling in colleagues' one-time codes on one phone (the
+			// repeat-device injection) also used them one after another: the
+			// sequence rule finds those sheets among the county lists ("").
+			repeated := map[string]bool{}
+			for i, d := range q.Decisions {
+				for _, r := range d.Flags {
+					if r == report.RuleRepeatDevice {
+						repeated[g.rs[i].DeviceID] = true
+					}
+				}
+			}
+			var seq []string
+			for _, f := range q.Stuffing.Findings {
+				if f.Rule != report.RuleSequence || f.School != "" {
+					continue
+				}
+				// The run may take in a neighbour from the second address it allows.
+				phone := 0
+				for _, id := range f.ResponseIDs {
+					if r := byID(g, id); r.Group == survey.Deputy && repeated[r.DeviceID] {
+						phone++
+					}
+				}
+				if f.Group != survey.Deputy || phone != in.Repeats || f.Count > phone+1 {
+					t.Errorf("sequence finding on the county lists: %d sheets, %d of them the phone's %d", f.Count, phone, in.Repeats)
+				}
+			}
+			for _, s := range got[report.RuleSequence] {
+				if s != "" {
+					seq = append(seq, s)
+				}
+			}
+			got[report.RuleSequence] = seq
+			for rule, school := range want {
+				if len(got[rule]) != 1 || got[rule][0] != school {
+					t.Errorf("%s found at %v, planted at %s", rule, got[rule], school)
+				}
+			}
+			for _, f := range q.Stuffing.Findings {
+				t.Logf("%s %s %s n=%d count=%d p=%.3g q=%.3g: %s", f.Rule, f.School, f.Group, f.Responses, f.Count, f.P, f.Q, f.Observed)
+				if f.Rule == report.RuleTemplate && f.Count != in.Template {
+					t.Errorf("template finding counts %d sheets, %d planted", f.Count, in.Template)
+				}
+				if f.Rule == report.RuleProxy && f.Count != in.Proxy {
+					t.Errorf("proxy finding counts %d sheets, %d planted", f.Count, in.Proxy)
+				}
+			}
+		})
+	}
+}
+
+func byID(g generated, id string) *survey.Response {
+	for _, r := range g.rs {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
+}
