@@ -26,6 +26,12 @@ type generated struct {
 
 func generate(t *testing.T, seed int64, now time.Time) generated {
 	t.Helper()
+	return generateCounty(t, seed, now, false)
+}
+
+// generateCounty is generate, clean: without the injected problems.
+func generateCounty(t testing.TB, seed int64, now time.Time, clean bool) generated {
+	t.Helper()
 	plan, err := sampling.MakePlan(Frame(), sampling.Options{Seed: &seed})
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +44,7 @@ func generate(t *testing.T, seed int64, now time.Time) generated {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs, inj := Generate(sv, plan, codes, seed, now, testSecret)
+	rs, inj := simulateCounty(sv, plan, codes, seed, now, testSecret, clean)
 	return generated{sv, plan, codes, rs, inj}
 }
 

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"renke/report"
@@ -101,4 +102,37 @@ func byID(g generated, id string) *survey.Response {
 		}
 	}
 	return nil
+}
+
+// cleanCounties is how many simulated counties without injected problems the
+// false-flag measurement runs (BENCHMARKS.md).
+const cleanCounties = 20
+
+// Over simulated clean counties the stuffing rules flag at most the false
+// discoveries the FDR allows: with no pattern anywhere every finding is false,
+// and Benjamini–Hochberg then bounds the chance of any finding in a county by
+// the FDR (5%), so over 20 counties about one county may show one.
+func TestStuffingFalseFlagsInCleanCounties(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates 20 counties")
+	}
+	counties, found, tests := 0, 0, 0
+	for k := 0; k < cleanCounties; k++ {
+		seed := int64(1000 + k)
+		g := generateCounty(t, seed, fixedNow, true)
+		got, q := findings(t, g)
+		tests += q.Stuffing.Tests
+		if len(got) > 0 {
+			counties++
+		}
+		for _, f := range q.Stuffing.Findings {
+			found++
+			t.Logf("seed %d: %s at %s (%s) n=%d count=%d p=%.3g q=%.3g: %s", seed, f.Rule, f.School, f.Group, f.Responses, f.Count, f.P, f.Q, f.Observed)
+		}
+	}
+	t.Logf("%d clean counties, %d tests: %d counties with a finding, %d findings", cleanCounties, tests, counties, found)
+	fdr := report.DefaultQualityConfig().FDR
+	if limit := int(math.Ceil(fdr * cleanCounties)); counties > limit {
+		t.Errorf("%d of %d clean counties have a stuffing finding; the FDR %.0f%% allows %d", counties, cleanCounties, 100*fdr, limit)
+	}
 }

@@ -47,12 +47,53 @@ func sumAtMost(pmf []float64, n, t int) float64 {
 	return min(1, sum)
 }
 
+// minNullSchools is the fewest other schools way (a) of the uniformity rule
+// compares a school with.
+const minNullSchools = 5
+
+// mixtureAtMost is P(T ≤ obs) for the total T of n sheets drawn as at a school
+// picked at random among the other schools with at least minSheets sheets:
+// the average over those schools of the exact convolution. Schools differ
+// (their respondents are warmer or cooler), and drawing from the pooled
+// county would call a warm school's ordinary agreement unusual. 1 when fewer
+// than minNullSchools schools qualify.
+func mixtureAtMost(hists map[string][]int, school string, minSheets, n, obs int) float64 {
+	var names []string
+	for name, h := range hists {
+		total := 0
+		for _, c := range h {
+			total += c
+		}
+		if name != school && total >= minSheets {
+			names = append(names, name)
+		}
+	}
+	if len(names) < minNullSchools {
+		return 1
+	}
+	sort.Strings(names) // a fixed order of summation
+	sum := 0.0
+	for _, name := range names {
+		h := hists[name]
+		total := 0
+		for _, c := range h {
+			total += c
+		}
+		pmf := make([]float64, len(h))
+		for c, k := range h {
+			pmf[c] = float64(k) / float64(total)
+		}
+		sum += sumAtMost(pmf, n, obs)
+	}
+	return sum / float64(len(names))
+}
+
 // uniformTests tests each school × group for unnatural uniformity, two ways,
 // each against the same group at the county's other schools: (a) the total
 // number of answers below 比较认可 on the unit's n sheets, whose distribution
-// under independent answering is the n-fold convolution of the county's
-// per-sheet distribution (exact; a total at or above its expectation gets
-// p = 1); (b) the number of completion times within TimeBand of the unit's
+// under independent answering is the n-fold convolution of a per-sheet
+// distribution, averaged over the county's other schools' distributions
+// (exact; a total at or above the county's expectation gets p = 1); (b) the number of completion times within TimeBand of the unit's
 // median, Binomial(n, s) under independence with s the share of the county's
 // times in that band (exact tail). The unit's p is twice the smaller
 // (Bonferroni over the two ways). Both look at mixed sheets only, and leave
@@ -64,6 +105,7 @@ func uniformTests(rs []survey.Response, units []unit, rule UniformRule, cluster 
 	mixed := make([]bool, len(rs))
 	keys := make([]string, len(rs))
 	lowCount := map[survey.Group][]int{} // group → histogram of low answers per mixed sheet
+	bySchool := map[survey.Group]map[string][]int{}
 	times := map[survey.Group][]float64{}
 	for i := range rs {
 		if known(&rs[i]) {
@@ -80,6 +122,17 @@ func uniformTests(rs []survey.Response, units []unit, rule UniformRule, cluster 
 		}
 		h[low[i]]++
 		lowCount[rs[i].Group] = h
+		if rs[i].School != "" {
+			if bySchool[rs[i].Group] == nil {
+				bySchool[rs[i].Group] = map[string][]int{}
+			}
+			hs := bySchool[rs[i].Group][rs[i].School]
+			for len(hs) <= low[i] {
+				hs = append(hs, 0)
+			}
+			hs[low[i]]++
+			bySchool[rs[i].Group][rs[i].School] = hs
+		}
 	}
 	var out []Finding
 	for _, u := range units {
@@ -118,7 +171,7 @@ func uniformTests(rs []survey.Response, units []unit, rule UniformRule, cluster 
 		}
 		pa := 1.0
 		if n >= rule.MinResponses && float64(obs) < mean*float64(n) {
-			pa = sumAtMost(pmf, n, obs)
+			pa = mixtureAtMost(bySchool[u.group], u.school, rule.MinResponses, n, obs)
 		}
 		pt, inBand, median, share := 1.0, []int(nil), 0.0, 0.0
 		if len(ownTimes) >= rule.MinResponses {
