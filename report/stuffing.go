@@ -219,3 +219,14 @@ func uniqueRules(rs []Rule) []Rule {
 	}
 	return out
 }
+
+// stuffingCopy is a copy of the stuffing summary for a report (whose
+// findings get their effects), nil when no stuffing rule ran.
+func (q *Quality) stuffingCopy() *StuffingSummary {
+	if !q.Config.stuffingOn() {
+		return nil
+	}
+	s := q.Stuffing
+	s.Findings = append([]Finding(nil), s.Findings...)
+	return &s
+}

@@ -138,3 +138,6 @@ func (c QualityConfig) stuffingExcludes(r Rule) bool {
 	}
 	return false
 }
+
+// Excludes reports whether rule r excludes the responses it flags.
+func (c QualityConfig) Excludes(r Rule) bool { return c.excludes(r) }
