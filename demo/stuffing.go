@@ -10,7 +10,8 @@ import (
 
 // Injected stuffing patterns (report's stuffing rules), each in its own school.
 const (
-	templateCount = 30 // parents giving one "model answer"
+	templateCount = 30 // parents giving one "model answer", at most
+	templateMin   = 12 // and at least
 	proxyCount    = 12 // parents' sheets sent from the school's network in school hours
 	sequenceMax   = 24 // one-time parent codes used one after another
 	sequenceEvery = 75 * time.Second
@@ -90,7 +91,7 @@ func (g *generator) injectStuffing(plan *sampling.Plan, burst string) {
 		}
 		return ""
 	}
-	if s := pick(templateCount + 5); s != "" {
+	if s := pick(templateMin + 5); s != "" {
 		g.injectTemplate(s)
 	}
 	if s := pick(proxyCount + 3); s != "" {
@@ -124,11 +125,11 @@ func (g *generator) take(school string, n int) []*survey.Response {
 	return out
 }
 
-// injectTemplate gives templateCount parents of one school the same "model
+// injectTemplate gives up to templateCount parents of one school (all but five) the same "model
 // answer" sent round the class group: 认可 throughout but for two items,
 // 比较认可 and 基本认可. Their phones, networks and times stay their own.
 func (g *generator) injectTemplate(school string) {
-	rs := g.take(school, templateCount)
+	rs := g.take(school, min(templateCount, len(g.parentsAt(school))-5))
 	items := g.sv.Forms[survey.Parent.Form()].Items
 	model := allRecognise(g.sv.Forms[survey.Parent.Form()])
 	pick := g.rng.Perm(len(items))

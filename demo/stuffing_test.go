@@ -34,11 +34,11 @@ func findings(t *testing.T, g generated) (map[report.Rule][]string, *report.Qual
 
 // Each planted pattern is found in the school that has it, and nowhere else.
 func TestStuffingPatternsAreFoundWhereTheyAre(t *testing.T) {
-	for _, seed := range []int64{2, 7} {
+	for _, seed := range []int64{1, 2, 7} {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			g := generate(t, seed, fixedNow)
 			in := g.injected
-			if in.Template != templateCount || in.Proxy != proxyCount || in.Uniform < 10 || in.Sequence < 10 {
+			if in.Template < templateMin || in.Proxy != proxyCount || in.Uniform < 10 || in.Sequence < 10 {
 				t.Fatalf("injected %+v", in)
 			}
 			got, q := findings(t, g)
