@@ -26,6 +26,13 @@ func rulesView(c report.QualityConfig) console.QualityRules {
 		RepeatDeviceEnabled:  c.RepeatDevice.Enabled, RepeatDeviceExclude: c.RepeatDevice.Exclude,
 		BurstEnabled: c.Burst.Enabled, BurstExclude: c.Burst.Exclude,
 		BurstMaxPerWindow: c.Burst.MaxPerWindow, BurstWindowMinutes: c.Burst.Window.Minutes(),
+		TemplateEnabled: c.Template.Enabled, TemplateExclude: c.Template.Exclude, TemplateMinCluster: c.Template.MinCluster,
+		ProxyEnabled: c.Proxy.Enabled, ProxyExclude: c.Proxy.Exclude, ProxyMinShared: c.Proxy.MinShared,
+		UniformEnabled: c.Uniform.Enabled, UniformExclude: c.Uniform.Exclude,
+		UniformMinResponses: c.Uniform.MinResponses, UniformTimeBand: c.Uniform.TimeBand,
+		SequenceEnabled: c.Sequence.Enabled, SequenceExclude: c.Sequence.Exclude, SequenceMinRun: c.Sequence.MinRun,
+		SequenceMaxGapMinutes: c.Sequence.MaxGap.Minutes(), SequenceMaxAddresses: c.Sequence.MaxAddresses,
+		FDR: c.FDR,
 	}
 }
 
@@ -64,6 +71,17 @@ func rulesConfig(in console.QualityRules) (report.QualityConfig, error) {
 		Burst: report.BurstRule{Enabled: in.BurstEnabled, Exclude: in.BurstExclude,
 			MaxPerWindow: count(in.BurstMaxPerWindow, "集中提交的份数上限"),
 			Window:       duration(in.BurstWindowMinutes, time.Minute, "分钟", maxBurstWindow, "集中提交的时间窗")},
+		Template: report.TemplateRule{Enabled: in.TemplateEnabled, Exclude: in.TemplateExclude,
+			MinCluster: count(in.TemplateMinCluster, "模板作答的最小雷同份数")},
+		Proxy: report.ProxyRule{Enabled: in.ProxyEnabled, Exclude: in.ProxyExclude,
+			MinShared: count(in.ProxyMinShared, "代答的最少同址份数")},
+		Uniform: report.UniformRule{Enabled: in.UniformEnabled, Exclude: in.UniformExclude,
+			MinResponses: count(in.UniformMinResponses, "异常一致的最少应答数"), TimeBand: in.UniformTimeBand},
+		Sequence: report.SequenceRule{Enabled: in.SequenceEnabled, Exclude: in.SequenceExclude,
+			MinRun:       count(in.SequenceMinRun, "一次性码连续使用的最短份数"),
+			MaxGap:       duration(in.SequenceMaxGapMinutes, time.Minute, "分钟", maxBurstWindow, "一次性码连续使用的最大间隔"),
+			MaxAddresses: count(in.SequenceMaxAddresses, "一次性码连续使用的最多地址数")},
+		FDR: in.FDR,
 	}
 	if len(errs) > 0 {
 		return c, cerr(http.StatusUnprocessableEntity, strings.Join(errs, "；"))
@@ -103,6 +121,7 @@ func rulesFromForm(c *gin.Context) (console.QualityRules, error) {
 	in.BurstEnabled, in.BurstExclude = on("burst_enabled"), on("burst_exclude")
 	in.BurstMaxPerWindow = whole("burst_max_per_window", "集中提交的份数上限")
 	in.BurstWindowMinutes = num("burst_window_minutes", "集中提交的时间窗")
+	stuffingFromForm(c, &in, on, num, whole)
 	if len(errs) > 0 {
 		return in, cerr(http.StatusUnprocessableEntity, strings.Join(errs, "；"))
 	}
