@@ -1,0 +1,94 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"renke/account"
+	"renke/demo"
+	"renke/report"
+	"renke/web/console"
+)
+
+// The demo county plants each stuffing pattern in one school: the JSON report
+// lists each finding with its effect, the drill-down (API and console page)
+// lists its responses with address and device groups but never an address hash.
+func TestConsoleStuffingEvidence(t *testing.T) {
+	f := newConsoleFixture(t)
+	ctx := context.Background()
+	res, err := demo.Run(ctx, f.store, demo.Options{Seed: 1, Now: time.Now(), Secret: []byte("stuffing-test-secret-0123456789")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.addUser("qeval", account.Evaluator, demo.CountyName)
+	ev := f.login("qeval")
+
+	r, body := ev.get("/api/v1/surveys/" + res.SurveyID + "/report")
+	var rep report.Report
+	if r.StatusCode != http.StatusOK || json.Unmarshal(body, &rep) != nil || rep.Quality == nil || rep.Quality.Stuffing == nil {
+		t.Fatalf("report: %d %.300s", r.StatusCode, body)
+	}
+	byRule := map[report.Rule]report.Finding{}
+	for _, fd := range rep.Quality.Stuffing.Findings {
+		if fd.School != "" {
+			byRule[fd.Rule] = fd
+		}
+		if fd.Effect == nil || fd.Effect.Reported.Rate != rep.Overall.Rate || fd.Effect.Without.N >= fd.Effect.Reported.N {
+			t.Errorf("finding %s at %s: effect %+v, overall %.4f", fd.Rule, fd.School, fd.Effect, rep.Overall.Rate)
+		}
+	}
+	if len(byRule) != len(report.StuffingRules) {
+		t.Fatalf("school findings by rule %v, want one for each of %v", byRule, report.StuffingRules)
+	}
+
+	tpl := byRule[report.RuleTemplate]
+	q := url.Values{"rule": {string(tpl.Rule)}, "school": {tpl.School}, "group": {string(tpl.Group)}}.Encode()
+	r, body = ev.get("/api/v1/surveys/" + res.SurveyID + "/stuffing?" + q)
+	var got struct {
+		Finding   report.Finding
+		Items     []string
+		Responses []console.EvidenceRow
+	}
+	if r.StatusCode != http.StatusOK || json.Unmarshal(body, &got) != nil {
+		t.Fatalf("drill-down: %d %.300s", r.StatusCode, body)
+	}
+	if len(got.Responses) != tpl.Count || got.Finding.P != tpl.P || len(got.Items) == 0 {
+		t.Fatalf("drill-down lists %d responses for a finding of %d", len(got.Responses), tpl.Count)
+	}
+	group := regexp.MustCompile(`^[AD][0-9]+$`)
+	for _, row := range got.Responses {
+		if row.Answers != got.Responses[0].Answers || !strings.ContainsAny(row.Answers, "23") {
+			t.Errorf("template response %s answers %q, first %q", row.ID, row.Answers, got.Responses[0].Answers)
+		}
+		if !group.MatchString(row.AddressGroup) || !group.MatchString(row.DeviceGroup) || row.AddressResponses < 1 {
+			t.Errorf("response %s: address group %q, device group %q", row.ID, row.AddressGroup, row.DeviceGroup)
+		}
+	}
+	if regexp.MustCompile(`[0-9a-f]{32}`).Match(body) {
+		t.Error("the drill-down shows an address hash")
+	}
+
+	proxy := byRule[report.RuleProxy]
+	page := "/console/surveys/" + res.SurveyID + "/stuffing?" + url.Values{"rule": {string(proxy.Rule)}, "school": {proxy.School}, "group": {string(proxy.Group)}}.Encode()
+	r, body = ev.get(page)
+	if r.StatusCode != http.StatusOK || !strings.Contains(string(body), "本校教职工也用") || !strings.Contains(string(body), `id="evidence"`) {
+		t.Errorf("console drill-down: %d %.500s", r.StatusCode, body)
+	}
+	r, body = ev.get("/console/surveys/" + res.SurveyID + "/report")
+	if r.StatusCode != http.StatusOK || !strings.Contains(string(body), `id="stuffing-findings"`) || !strings.Contains(string(body), "查看应答") {
+		t.Errorf("report page: %d", r.StatusCode)
+	}
+	r, body = ev.get("/api/v1/surveys/" + res.SurveyID + "/stuffing?rule=template&school=nowhere")
+	if r.StatusCode != http.StatusNotFound || !strings.Contains(string(body), "没有这项作答模式证据") {
+		t.Errorf("unknown finding: %d %s", r.StatusCode, body)
+	}
+	if r, _ := f.login("eval").get("/api/v1/surveys/" + res.SurveyID + "/stuffing?" + q); r.StatusCode != http.StatusNotFound {
+		t.Errorf("an evaluator of another county got %d", r.StatusCode)
+	}
+}
