@@ -136,3 +136,29 @@ func TestStuffingFalseFlagsInCleanCounties(t *testing.T) {
 		t.Errorf("%d of %d clean counties have a stuffing finding; the FDR %.0f%% allows %d", counties, cleanCounties, 100*fdr, limit)
 	}
 }
+
+// BenchmarkQualityDemoCounty runs every quality rule, the stuffing rules
+// included, over the demo county of seed 1 (BENCHMARKS.md).
+func BenchmarkQualityDemoCounty(b *testing.B) {
+	g := generateCounty(b, 1, fixedNow, false)
+	rs := make([]survey.Response, len(g.rs))
+	for i, r := range g.rs {
+		rs[i] = *r
+	}
+	for _, cfg := range []struct {
+		name string
+		cfg  report.QualityConfig
+	}{{"all", report.DefaultQualityConfig()}, {"four", func() report.QualityConfig {
+		c := report.DefaultQualityConfig()
+		c.Template.Enabled, c.Proxy.Enabled, c.Uniform.Enabled, c.Sequence.Enabled = false, false, false, false
+		return c
+	}()}} {
+		b.Run(cfg.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := report.CheckQuality(rs, cfg.cfg); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"time"
 
@@ -13,10 +14,11 @@ import (
 // p-value is computed from: p = (1 + runs at least as long) / (1 + sims).
 const sequenceSims = 9999
 
-// stamp is a sheet's submission time (Unix seconds) and keyed address.
+// stamp is a sheet's submission time (Unix seconds) and keyed address (as a
+// small number within its unit).
 type stamp struct {
 	at   float64
-	addr string
+	addr int
 	i    int // index into the responses
 }
 
@@ -24,17 +26,20 @@ type stamp struct {
 // another, each within maxGap of the last, each interval within half of the
 // one before, from at most maxAddr addresses; it returns the run's stamps.
 func longestRun(ss []stamp, maxGap float64, maxAddr int) []stamp {
-	best := ss[:min(1, len(ss))]
-	start := 0
-	addrs := map[string]int{}
-	reset := func(from, to int) {
-		clear(addrs)
-		for k := from; k < to; k++ {
-			addrs[ss[k].addr]++
-		}
-		start = from
+	if len(ss) == 0 {
+		return nil
 	}
-	reset(0, min(1, len(ss)))
+	best, start := ss[:1], 0
+	addrs := make([]int, 0, maxAddr+1) // the run's distinct addresses
+	has := func(a int) bool {
+		for _, x := range addrs {
+			if x == a {
+				return true
+			}
+		}
+		return false
+	}
+	addrs = append(addrs, ss[0].addr)
 	for j := 1; j < len(ss); j++ {
 		gap := ss[j].at - ss[j-1].at
 		ok := gap <= maxGap
@@ -42,22 +47,21 @@ func longestRun(ss []stamp, maxGap float64, maxAddr int) []stamp {
 			prev := ss[j-1].at - ss[j-2].at
 			ok = abs(gap-prev) <= 0.5*max(gap, prev)
 		}
-		if ok {
-			if _, seen := addrs[ss[j].addr]; !seen && len(addrs) >= maxAddr {
-				ok = false
-			}
+		if ok && !has(ss[j].addr) && len(addrs) >= maxAddr {
+			ok = false
 		}
 		if !ok {
-			from := j
-			if gap <= maxGap {
-				from = j - 1 // the last pair may begin a run of its own
-			}
-			reset(from, j)
-			if _, seen := addrs[ss[j].addr]; !seen && len(addrs) >= maxAddr {
-				reset(j, j)
+			// A new run: the last pair may begin it, if close enough and
+			// within the address limit; else the sheet alone.
+			start, addrs = j, addrs[:0]
+			if gap <= maxGap && (ss[j-1].addr == ss[j].addr || maxAddr >= 2) {
+				start = j - 1
+				addrs = append(addrs, ss[j-1].addr)
 			}
 		}
-		addrs[ss[j].addr]++
+		if !has(ss[j].addr) {
+			addrs = append(addrs, ss[j].addr)
+		}
 		if j-start+1 > len(best) {
 			best = ss[start : j+1]
 		}
@@ -83,10 +87,16 @@ func sequenceTests(rs []survey.Response, units []unit, rule SequenceRule) []Find
 	for _, u := range units {
 		var ss []stamp
 		in := map[int]bool{}
+		addrID := map[string]int{}
 		for _, i := range u.idx {
 			in[i] = true
 			if rs[i].CodeKind == survey.OneTimeCode && !rs[i].SubmittedAt.IsZero() {
-				ss = append(ss, stamp{at: unixSeconds(rs[i].SubmittedAt), addr: rs[i].AddrHash, i: i})
+				a, ok := addrID[rs[i].AddrHash]
+				if !ok {
+					a = len(addrID)
+					addrID[rs[i].AddrHash] = a
+				}
+				ss = append(ss, stamp{at: unixSeconds(rs[i].SubmittedAt), addr: a, i: i})
 			}
 		}
 		if len(ss) < rule.MinRun {
@@ -96,7 +106,7 @@ func sequenceTests(rs []survey.Response, units []unit, rule SequenceRule) []Find
 		gap := rule.MaxGap.Seconds()
 		run := longestRun(ss, gap, rule.MaxAddresses)
 		f := Finding{Rule: RuleSequence, School: u.school, Group: u.group, Responses: len(ss), P: 1}
-		addrs := map[string]bool{}
+		addrs := map[int]bool{}
 		for _, s := range run {
 			addrs[s.addr] = true
 		}
@@ -137,13 +147,20 @@ func sequenceTests(rs []survey.Response, units []unit, rule SequenceRule) []Find
 // observed school as one of them.
 func simulateRuns(ss []stamp, pool []float64, obs int, gap float64, maxAddr int, seed uint64) float64 {
 	rng := rand.New(rand.NewPCG(seed, 0x73657175))
-	sim := make([]stamp, len(ss))
+	pool = slices.Clone(pool)
+	slices.Sort(pool) // then a draw's pool index orders it in time
+	n := len(ss)
+	keys := make([]int, n) // pool index × n + sheet: sorts by time, keeps each sheet's address
+	sim := make([]stamp, n)
 	hits := 0
 	for k := 0; k < sequenceSims; k++ {
-		for j := range ss {
-			sim[j] = stamp{at: pool[rng.IntN(len(pool))], addr: ss[j].addr}
+		for j := range keys {
+			keys[j] = rng.IntN(len(pool))*n + j
 		}
-		sort.Slice(sim, func(a, b int) bool { return sim[a].at < sim[b].at })
+		slices.Sort(keys)
+		for j, key := range keys {
+			sim[j] = stamp{at: pool[key/n], addr: ss[key%n].addr}
+		}
 		if len(longestRun(sim, gap, maxAddr)) >= obs {
 			hits++
 		}
