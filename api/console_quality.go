@@ -16,8 +16,15 @@ import (
 	"renke/web/console"
 )
 
-// rulesView shows rules in the console's units.
+// rulesView shows rules in the console's units. Rules stored before the
+// stuffing rules existed have them off with no parameters: the form offers
+// the defaults' parameters (still off) so that turning one on needs no more.
 func rulesView(c report.QualityConfig) console.QualityRules {
+	if c.FDR == 0 && !c.Template.Enabled && !c.Proxy.Enabled && !c.Uniform.Enabled && !c.Sequence.Enabled {
+		d := report.DefaultQualityConfig()
+		c.Template, c.Proxy, c.Uniform, c.Sequence, c.FDR = d.Template, d.Proxy, d.Uniform, d.Sequence, d.FDR
+		c.Template.Enabled, c.Proxy.Enabled, c.Uniform.Enabled, c.Sequence.Enabled = false, false, false, false
+	}
 	return console.QualityRules{
 		SpeederEnabled: c.Speeder.Enabled, SpeederExclude: c.Speeder.Exclude,
 		SpeederFloorSeconds: c.Speeder.Floor.Seconds(), SpeederMedianFraction: c.Speeder.MedianFraction,
