@@ -81,7 +81,8 @@ func TestConsoleStuffingEvidence(t *testing.T) {
 		t.Errorf("console drill-down: %d %.500s", r.StatusCode, body)
 	}
 	r, body = ev.get("/console/surveys/" + res.SurveyID + "/report")
-	if r.StatusCode != http.StatusOK || !strings.Contains(string(body), `id="stuffing-findings"`) || !strings.Contains(string(body), "查看应答") {
+	if r.StatusCode != http.StatusOK || !strings.Contains(string(body), `id="stuffing-findings"`) || !strings.Contains(string(body), "查看应答") ||
+		!strings.Contains(string(body), "] → ") {
 		t.Errorf("report page: %d", r.StatusCode)
 	}
 	r, body = ev.get("/api/v1/surveys/" + res.SurveyID + "/stuffing?rule=template&school=nowhere")
