@@ -92,4 +92,31 @@ func TestConsoleStuffingEvidence(t *testing.T) {
 	if r, _ := f.login("eval").get("/api/v1/surveys/" + res.SurveyID + "/stuffing?" + q); r.StatusCode != http.StatusNotFound {
 		t.Errorf("an evaluator of another county got %d", r.StatusCode)
 	}
+
+	// The evaluator makes the template rule exclude (audited, before and
+	// after): the template's responses leave the rate, and its effect puts them back.
+	rulesPath := "/api/v1/surveys/" + res.SurveyID + "/quality-rules"
+	if r, body := ev.json("PUT", rulesPath, map[string]any{"template_exclude": true}); r.StatusCode != http.StatusOK {
+		t.Fatalf("PUT rules: %d %s", r.StatusCode, body)
+	}
+	if r, _ := ev.json("PUT", rulesPath, map[string]any{"fdr": 0.9}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("FDR 0.9: %d, want 422", r.StatusCode)
+	}
+	r, body = ev.get("/api/v1/surveys/" + res.SurveyID + "/report")
+	var after report.Report
+	if r.StatusCode != http.StatusOK || json.Unmarshal(body, &after) != nil {
+		t.Fatalf("report after the change: %d", r.StatusCode)
+	}
+	for _, fd := range after.Quality.Stuffing.Findings {
+		if fd.Rule != report.RuleTemplate {
+			continue
+		}
+		if after.Overall.N != rep.Overall.N-fd.Count || fd.Effect.With.N != rep.Overall.N || fd.Effect.Without.Rate != after.Overall.Rate {
+			t.Errorf("template excluded: n %d (was %d), effect %+v", after.Overall.N, rep.Overall.N, fd.Effect)
+		}
+	}
+	r, body = ev.get("/api/v1/surveys/" + res.SurveyID + "/audit")
+	if r.StatusCode != http.StatusOK || !strings.Contains(string(body), `template_exclude\":false`) || !strings.Contains(string(body), `template_exclude\":true`) {
+		t.Errorf("audit trail: %d %.1500s", r.StatusCode, body)
+	}
 }
