@@ -16,8 +16,15 @@ import (
 	"renke/web/console"
 )
 
-// rulesView shows rules in the console's units.
+// rulesView shows rules in the console's units. Rules stored before the
+// stuffing rules existed have them off with no parameters: the form offers
+// the defaults' parameters (still off) so that turning one on needs no more.
 func rulesView(c report.QualityConfig) console.QualityRules {
+	if c.FDR == 0 && !c.Template.Enabled && !c.Proxy.Enabled && !c.Uniform.Enabled && !c.Sequence.Enabled {
+		d := report.DefaultQualityConfig()
+		c.Template, c.Proxy, c.Uniform, c.Sequence, c.FDR = d.Template, d.Proxy, d.Uniform, d.Sequence, d.FDR
+		c.Template.Enabled, c.Proxy.Enabled, c.Uniform.Enabled, c.Sequence.Enabled = false, false, false, false
+	}
 	return console.QualityRules{
 		SpeederEnabled: c.Speeder.Enabled, SpeederExclude: c.Speeder.Exclude,
 		SpeederFloorSeconds: c.Speeder.Floor.Seconds(), SpeederMedianFraction: c.Speeder.MedianFraction,
@@ -26,6 +33,13 @@ func rulesView(c report.QualityConfig) console.QualityRules {
 		RepeatDeviceEnabled:  c.RepeatDevice.Enabled, RepeatDeviceExclude: c.RepeatDevice.Exclude,
 		BurstEnabled: c.Burst.Enabled, BurstExclude: c.Burst.Exclude,
 		BurstMaxPerWindow: c.Burst.MaxPerWindow, BurstWindowMinutes: c.Burst.Window.Minutes(),
+		TemplateEnabled: c.Template.Enabled, TemplateExclude: c.Template.Exclude, TemplateMinCluster: c.Template.MinCluster,
+		ProxyEnabled: c.Proxy.Enabled, ProxyExclude: c.Proxy.Exclude, ProxyMinShared: c.Proxy.MinShared,
+		UniformEnabled: c.Uniform.Enabled, UniformExclude: c.Uniform.Exclude,
+		UniformMinResponses: c.Uniform.MinResponses, UniformTimeBand: c.Uniform.TimeBand,
+		SequenceEnabled: c.Sequence.Enabled, SequenceExclude: c.Sequence.Exclude, SequenceMinRun: c.Sequence.MinRun,
+		SequenceMaxGapMinutes: c.Sequence.MaxGap.Minutes(), SequenceMaxAddresses: c.Sequence.MaxAddresses,
+		FDR: c.FDR,
 	}
 }
 
@@ -64,6 +78,17 @@ func rulesConfig(in console.QualityRules) (report.QualityConfig, error) {
 		Burst: report.BurstRule{Enabled: in.BurstEnabled, Exclude: in.BurstExclude,
 			MaxPerWindow: count(in.BurstMaxPerWindow, "集中提交的份数上限"),
 			Window:       duration(in.BurstWindowMinutes, time.Minute, "分钟", maxBurstWindow, "集中提交的时间窗")},
+		Template: report.TemplateRule{Enabled: in.TemplateEnabled, Exclude: in.TemplateExclude,
+			MinCluster: count(in.TemplateMinCluster, "模板作答的最小雷同份数")},
+		Proxy: report.ProxyRule{Enabled: in.ProxyEnabled, Exclude: in.ProxyExclude,
+			MinShared: count(in.ProxyMinShared, "代答的最少同址份数")},
+		Uniform: report.UniformRule{Enabled: in.UniformEnabled, Exclude: in.UniformExclude,
+			MinResponses: count(in.UniformMinResponses, "异常一致的最少应答数"), TimeBand: in.UniformTimeBand},
+		Sequence: report.SequenceRule{Enabled: in.SequenceEnabled, Exclude: in.SequenceExclude,
+			MinRun:       count(in.SequenceMinRun, "一次性码连续使用的最短份数"),
+			MaxGap:       duration(in.SequenceMaxGapMinutes, time.Minute, "分钟", maxBurstWindow, "一次性码连续使用的最大间隔"),
+			MaxAddresses: count(in.SequenceMaxAddresses, "一次性码连续使用的最多地址数")},
+		FDR: in.FDR,
 	}
 	if len(errs) > 0 {
 		return c, cerr(http.StatusUnprocessableEntity, strings.Join(errs, "；"))
@@ -103,6 +128,7 @@ func rulesFromForm(c *gin.Context) (console.QualityRules, error) {
 	in.BurstEnabled, in.BurstExclude = on("burst_enabled"), on("burst_exclude")
 	in.BurstMaxPerWindow = whole("burst_max_per_window", "集中提交的份数上限")
 	in.BurstWindowMinutes = num("burst_window_minutes", "集中提交的时间窗")
+	stuffingFromForm(c, &in, on, num, whole)
 	if len(errs) > 0 {
 		return in, cerr(http.StatusUnprocessableEntity, strings.Join(errs, "；"))
 	}

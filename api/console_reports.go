@@ -72,6 +72,9 @@ func (s *Server) renderReport(c *gin.Context, status int, sv *survey.Survey, msg
 	if d != nil { // a report, or the data without one (no valid response yet)
 		page.Report, page.Overrides = rep, d.Overrides
 		qs := d.Quality.Summary()
+		if rep != nil && rep.Quality != nil {
+			qs = *rep.Quality // with the stuffing findings' effects on the rate
+		}
 		page.Quality = &qs
 		if d.ChainError != nil {
 			page.ChainError = d.ChainError.Error()

@@ -84,6 +84,11 @@ func TestCodesFollowThePlan(t *testing.T) {
 	}
 	for _, c := range codes {
 		switch {
+		case c.Group == survey.Parent && c.School == sequenceSchool(plan):
+			if c.Kind != survey.OneTimeCode {
+				t.Fatalf("the sequence school's parents have a %s code", c.Kind)
+			}
+			got[c.Group]++
 		case oneTime[c.Group] && c.Kind != survey.OneTimeCode, !oneTime[c.Group] && c.Kind != survey.SharedCode:
 			t.Fatalf("%s has a %s code", c.Group, c.Kind)
 		case c.Kind == survey.SharedCode:

@@ -165,11 +165,13 @@ func create(ctx context.Context, st *store.Store, opt Options, now time.Time, re
 
 // Codes issues the access codes of a plan, in plan order: shared codes with
 // their quotas for students, parents, teachers and the public, and one
-// one-time code per place for principals, deputies and CPPCC members.
+// one-time code per place for principals, deputies and CPPCC members, and
+// for the parents of one school (sequenceSchool) that hands out one-time codes.
 func Codes(plan *sampling.Plan, surveyID string, at time.Time) ([]survey.Code, error) {
 	var out []survey.Code
+	seq := sequenceSchool(plan)
 	for _, sp := range plan.CodeSpecs() {
-		if oneTime[sp.Group] {
+		if oneTime[sp.Group] || (sp.Group == survey.Parent && sp.School.Code != "" && sp.School.Code == seq) {
 			sp.Kind, sp.Count, sp.Quota = survey.OneTimeCode, sp.Quota, 0
 		}
 		cs, err := sp.Issue(surveyID, at)

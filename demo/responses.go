@@ -31,6 +31,15 @@ type Injected struct {
 	RepeatGroup string   `json:"repeat_group"` // group whose one-time codes one phone answered
 	Repeats     int      `json:"repeats"`      // responses of that phone (the first is genuine-looking)
 	LowSchools  []string `json:"low_schools"`  // names of the schools simulated well below 85%
+	// The stuffing patterns (demo/stuffing.go): the school's name and the responses involved.
+	TemplateSchool string `json:"template_school,omitempty"`
+	Template       int    `json:"template,omitempty"` // parents giving one non-uniform "model answer"
+	ProxySchool    string `json:"proxy_school,omitempty"`
+	Proxy          int    `json:"proxy,omitempty"` // parents' sheets sent from the staff's network in school hours
+	UniformSchool  string `json:"uniform_school,omitempty"`
+	Uniform        int    `json:"uniform,omitempty"` // parents answering only 认可/比较认可 in near-equal times
+	SequenceSchool string `json:"sequence_school,omitempty"`
+	Sequence       int    `json:"sequence,omitempty"` // one-time parent codes used one after another
 }
 
 // generator simulates a survey's responses; it is deterministic for its seed.
@@ -66,6 +75,12 @@ type schoolState struct {
 // submission time, with ids derived from the seed; they are not sealed.
 // Address hashes are keyed with secret, as the server keys them.
 func Generate(sv *survey.Survey, plan *sampling.Plan, codes []survey.Code, seed int64, now time.Time, secret []byte) ([]*survey.Response, Injected) {
+	return simulateCounty(sv, plan, codes, seed, now, secret, false)
+}
+
+// simulateCounty is Generate; clean leaves out every injected problem (the low
+// schools, honest answers, stay).
+func simulateCounty(sv *survey.Survey, plan *sampling.Plan, codes []survey.Code, seed int64, now time.Time, secret []byte, clean bool) ([]*survey.Response, Injected) {
 	g := &generator{sv: sv, rng: rand.New(rand.NewPCG(uint64(seed), 0x64656d6f)),
 		clock: rand.New(rand.NewPCG(uint64(seed), 0x74696d65)), seed: seed, now: now, secret: secret,
 		schools: map[string]*schoolState{}}
@@ -73,6 +88,9 @@ func Generate(sv *survey.Survey, plan *sampling.Plan, codes []survey.Code, seed 
 	g.day0 = time.Date(o.Year(), o.Month(), o.Day(), 0, 0, 0, 0, survey.Shanghai)
 	burst := g.pickSchools(plan)
 	stuffed := g.burstShares(codes, burst)
+	if clean {
+		clear(stuffed)
+	}
 	var repeatPool []int
 	for i := range codes {
 		c := &codes[i]
@@ -92,8 +110,11 @@ func Generate(sv *survey.Survey, plan *sampling.Plan, codes []survey.Code, seed 
 			}
 		}
 	}
-	g.injectRepeatDevice(repeatPool)
-	g.injectSpeeders()
+	if !clean {
+		g.injectRepeatDevice(repeatPool)
+		g.injectStuffing(plan, burst)
+		g.injectSpeeders()
+	}
 	for i := range codes {
 		if stuffed[i] > 0 {
 			g.injectBurst(&codes[i], stuffed[i])

@@ -123,6 +123,9 @@ type QualitySummary struct {
 	ByRule    []RuleCount     `json:"by_rule"`
 	BySchool  []SchoolQuality `json:"by_school"`
 	Overrides OverrideCount   `json:"overrides"`
+	// Stuffing is the per-school evidence of the stuffing rules (nil when
+	// none ran).
+	Stuffing *StuffingSummary `json:"stuffing,omitempty"`
 }
 
 // Summary counts the decisions by rule and by school.
@@ -173,5 +176,6 @@ func (q *Quality) Summary() QualitySummary {
 	for _, k := range sortedKeys(schools) {
 		s.BySchool = append(s.BySchool, *schools[k])
 	}
+	s.Stuffing = q.stuffingCopy()
 	return s
 }

@@ -21,11 +21,14 @@ const (
 )
 
 // Rules lists the rules in report order.
-var Rules = []Rule{RuleSpeeder, RuleStraightLine, RuleRepeatDevice, RuleBurst}
+var Rules = []Rule{RuleSpeeder, RuleStraightLine, RuleRepeatDevice, RuleBurst,
+	RuleTemplate, RuleProxy, RuleUniform, RuleSequence}
 
 var ruleLabels = map[Rule]string{
 	RuleSpeeder: "答题过快", RuleStraightLine: "所有题目同一答案",
 	RuleRepeatDevice: "同一设备重复作答", RuleBurst: "同一网络地址集中提交",
+	RuleTemplate: "模板作答（雷同答卷）", RuleProxy: "代答（与本校教职工同址）",
+	RuleUniform: "异常一致", RuleSequence: "一次性码连续使用",
 }
 
 // Label is the rule's Chinese name.
@@ -69,18 +72,29 @@ type QualityConfig struct {
 	StraightLine StraightLineRule `json:"straightline" yaml:"straightline"`
 	RepeatDevice RepeatDeviceRule `json:"repeat_device" yaml:"repeat_device"`
 	Burst        BurstRule        `json:"burst" yaml:"burst"`
+	// The stuffing rules, judged per school (stuffing_config.go).
+	Template TemplateRule `json:"template" yaml:"template"`
+	Proxy    ProxyRule    `json:"proxy" yaml:"proxy"`
+	Uniform  UniformRule  `json:"uniform" yaml:"uniform"`
+	Sequence SequenceRule `json:"code_sequence" yaml:"code_sequence"`
+	// FDR is the false-discovery rate the stuffing rules are held to across
+	// the county's schools (Benjamini–Hochberg).
+	FDR float64 `json:"fdr" yaml:"fdr"`
 }
 
 // DefaultQualityConfig runs every rule: speeders (under 60 s and under a third
 // of the group's median) and repeat devices are excluded; straight-lining (on
-// ≥ 10 items) and bursts (more than 20 in 10 minutes) are flagged only.
+// ≥ 10 items) and bursts (more than 20 in 10 minutes) are flagged only; the
+// four stuffing rules flag only, at a false-discovery rate of 5%.
 func DefaultQualityConfig() QualityConfig {
-	return QualityConfig{
+	c := QualityConfig{
 		Speeder:      SpeederRule{Enabled: true, Exclude: true, Floor: 60 * time.Second, MedianFraction: 1.0 / 3},
 		StraightLine: StraightLineRule{Enabled: true, MinItems: 10},
 		RepeatDevice: RepeatDeviceRule{Enabled: true, Exclude: true},
 		Burst:        BurstRule{Enabled: true, MaxPerWindow: 20, Window: 10 * time.Minute},
 	}
+	defaultStuffing(&c)
+	return c
 }
 
 // Validate checks the parameters of the enabled rules.
@@ -105,6 +119,7 @@ func (c QualityConfig) Validate() error {
 			errs = append(errs, fmt.Errorf("集中提交规则：时间窗 %v 应为正数", c.Burst.Window))
 		}
 	}
+	errs = append(errs, c.validateStuffing()...)
 	return errors.Join(errs...)
 }
 
@@ -119,7 +134,7 @@ func (c QualityConfig) excludes(r Rule) bool {
 	case RuleBurst:
 		return c.Burst.Exclude
 	}
-	return false
+	return c.stuffingExcludes(r)
 }
 
 // Decision is the quality verdict on one response. JSON: response_id,
@@ -138,7 +153,9 @@ type Decision struct {
 type Quality struct {
 	Config    QualityConfig
 	Decisions []Decision // in the order of the responses checked
-	index     map[string]int
+	// Stuffing is the per-school evidence of the stuffing rules.
+	Stuffing StuffingSummary
+	index    map[string]int
 }
 
 // CheckQuality runs the rules over all responses of one survey. It reads the
@@ -178,8 +195,15 @@ func CheckQuality(rs []survey.Response, cfg QualityConfig) (*Quality, error) {
 			flag(i, RuleBurst)
 		}
 	}
+	q.Stuffing = checkStuffing(rs, cfg)
+	for _, f := range q.Stuffing.Findings {
+		for _, id := range f.ResponseIDs {
+			flag(q.index[id], f.Rule)
+		}
+	}
 	for i := range q.Decisions {
 		d := &q.Decisions[i]
+		d.Flags = uniqueRules(d.Flags)
 		sort.Slice(d.Flags, func(a, b int) bool { return ruleRank(d.Flags[a]) < ruleRank(d.Flags[b]) })
 		for _, r := range d.Flags {
 			if cfg.excludes(r) {

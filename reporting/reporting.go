@@ -234,8 +234,24 @@ func Quality(ctx context.Context, st *store.Store, surveyID string, rs []survey.
 	return q, overrides, nil
 }
 
-// Estimate runs the estimator over the data's responses.
+// Estimate runs the estimator over the data's responses; each stuffing
+// finding gets the county's rate with and without its responses.
 func Estimate(d *Data) (*report.Report, error) {
+	rep, err := estimate(d, nil)
+	if err != nil {
+		return nil, err
+	}
+	qs := d.Quality.Summary()
+	if err := stuffingEffects(d, rep, &qs); err != nil {
+		return nil, err
+	}
+	rep.Quality = &qs
+	return rep, nil
+}
+
+// estimate runs the estimator over the data's responses, each excluded as
+// its quality decision says unless exclude (by response id) says otherwise.
+func estimate(d *Data, exclude map[string]bool) (*report.Report, error) {
 	est, err := report.NewEstimator(report.Config{Frame: CellPopulations(d.Frame), GroupWeights: d.Survey.GroupWeights,
 		Forms: d.Survey.Forms, Bar: report.DefaultBar})
 	if err != nil {
@@ -247,6 +263,9 @@ func Estimate(d *Data) (*report.Report, error) {
 		if dec, ok := d.Quality.Decision(r.ID); ok {
 			u.Excluded = dec.Excluded
 		}
+		if x, ok := exclude[r.ID]; ok {
+			u.Excluded = x
+		}
 		if err := est.Add(u); err != nil {
 			return nil, fmt.Errorf("estimator: response %s: %w", r.ID, err)
 		}
@@ -255,8 +274,6 @@ func Estimate(d *Data) (*report.Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("estimate: %w", err)
 	}
-	qs := d.Quality.Summary()
-	rep.Quality = &qs
 	return rep, nil
 }
 

@@ -73,6 +73,18 @@ func printInjected(in demo.Injected) {
 	if in.Repeats > 0 {
 		fmt.Printf("  ・同一部手机填写了 %d 个人大代表的一次性码\n", in.Repeats)
 	}
+	if in.Template > 0 {
+		fmt.Printf("  ・%s：%d 位家长提交完全相同的“模板”答卷（各自的手机和网络）\n", in.TemplateSchool, in.Template)
+	}
+	if in.Proxy > 0 {
+		fmt.Printf("  ・%s：%d 份家长答卷在工作日上午从教师所用的学校网络提交（代填）\n", in.ProxySchool, in.Proxy)
+	}
+	if in.Uniform > 0 {
+		fmt.Printf("  ・%s：%d 份家长答卷只选“认可”“比较认可”，用时几乎相同\n", in.UniformSchool, in.Uniform)
+	}
+	if in.Sequence > 0 {
+		fmt.Printf("  ・%s：%d 个家长一次性码在一个晚上每隔约 75 秒依次使用，来自两个网络地址\n", in.SequenceSchool, in.Sequence)
+	}
 	if len(in.LowSchools) > 0 {
 		fmt.Printf("  认可度明显低于 85%% 的学校：%s\n", strings.Join(in.LowSchools, "、"))
 	}

@@ -88,6 +88,9 @@ func method(in *Input) []section {
 		}
 		q.Paras = append(q.Paras, "评估人员可对单份应答作出剔除或恢复的裁定，裁定连同理由、操作人和时间单独记录，原始应答不作改动。")
 		out = append(out, q)
+		if in.Quality.Config.FDR > 0 {
+			out = append(out, stuffingMethod(in.Quality.Config))
+		}
 	}
 	return out
 }

@@ -25,11 +25,12 @@ func pdfQuality(d *pdfDoc, v *view) {
 		d.para(fmt.Sprintf("· %s：应答 %d 份，被标记 %d 份（%s）：%s。", s.Name, s.Responses, s.Flagged, pct(s.Share), s.Reason), 10, false, red)
 	}
 	d.para(q.Criterion, 9, false, grey)
+	pdfStuffing(d, v)
 	d.heading("各校标记情况（标记比例由高到低）", 11)
 	heads := append([]string{"学校", "应答", "标记", "剔除", "比例"}, q.RuleLabels...)
 	widths := []float64{3.4, 0.9, 0.9, 0.9, 1}
 	for range q.RuleLabels {
-		widths = append(widths, 1.2)
+		widths = append(widths, 0.9)
 	}
 	st := pdfTable{cols: cols(1, heads, widths...)}
 	for _, s := range q.Schools {

@@ -135,7 +135,7 @@ func ruleSetting(c report.QualityConfig, r report.Rule) string {
 		}
 		return fmt.Sprintf("同一网络地址在 %s 内提交超过 %d 份", durText(c.Burst.Window), c.Burst.MaxPerWindow)
 	}
-	return ""
+	return stuffingSetting(c, r)
 }
 
 // warnings are what an evaluator must see before the numbers.
@@ -183,6 +183,9 @@ func warnings(in *Input, v *view) []string {
 			names = append(names, s.Name)
 		}
 		w = append(w, fmt.Sprintf("%d 所学校的作答模式可疑（集中提交或整卷同一答案比例高）：%s。详见“数据质量”。", n, strings.Join(names, "、")))
+	}
+	if n := len(v.Stuffing.Findings); n > 0 {
+		w = append(w, fmt.Sprintf("有 %d 项作答模式证据（模板作答、代答、异常一致或一次性码连续使用），按独立作答计算不寻常且经错误发现率控制。详见“数据质量”。", n))
 	}
 	return w
 }

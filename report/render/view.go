@@ -27,6 +27,7 @@ type view struct {
 	Townships               []rateRow
 	Schools                 []rateRow
 	Quality                 qualityView
+	Stuffing                stuffingView
 	Method                  []section
 	Chain                   chainView
 	Audit                   []auditRow
@@ -120,6 +121,7 @@ func newView(in *Input) *view {
 	}
 	v.Sample = newSample(in, names)
 	v.Quality = newQuality(in, names)
+	v.Stuffing = newStuffing(in, names)
 	v.Chain = newChain(in)
 	v.Audit = newAudit(in.Audit)
 	v.AuditChain = newAuditChain(in.AuditChain)

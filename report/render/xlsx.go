@@ -175,6 +175,7 @@ func XLSX(w io.Writer, in *Input) error {
 		xlsxRates(b, v)
 	}
 	xlsxQuality(b, v)
+	xlsxStuffing(b, v)
 	xlsxMethod(b, v)
 	xlsxAudit(b, v)
 	if b.err != nil {

@@ -49,6 +49,10 @@ func sampleFrames() map[string]Frame {
 	county := account.County{Name: "渝中区", Code: "500103"}
 	entry := account.Entry{ID: "e1", At: now, Actor: "admin", Role: account.Admin, Action: account.ActSurveyOpen,
 		County: "渝中区", Survey: sv.ID, Before: `{"status":"draft"}`, After: `{"status":"open"}`}
+	rc := report.RateCI{Rate: 0.9, CILow: 0.86, CIHigh: 0.94, N: 100}
+	finding := report.Finding{Rule: report.RuleTemplate, Label: "模板作答（雷同答卷）", School: "S1", Group: survey.Parent, Responses: 30, Count: 10,
+		Observed: "最大的一组 10 份", Expected: "独立作答时", P: 1e-9, Q: 1e-8, ResponseIDs: []string{"r1"},
+		Effect: &report.Effect{Reported: rc, Without: rc, With: rc}}
 	code := survey.Code{Code: "abc", Kind: survey.SharedCode, Group: survey.Parent, School: "S1", SchoolName: "一小", Quota: 10}
 	return map[string]Frame{
 		"login":      {Title: "登录", Data: LoginPage{Name: "x", Next: "/console", CSRF: "t"}},
@@ -66,8 +70,12 @@ func sampleFrames() map[string]Frame {
 		"account": {Title: "账号", User: admin, CSRF: "c"},
 		"audit":   {Title: "审计", User: admin, Data: AuditPage{Entries: []account.Entry{entry}, Older: "/console/audit?before=x"}},
 		"report": {Title: "报告", User: admin, CSRF: "c", Data: ReportPage{Survey: sv, NoReport: "没有有效应答", CanOverride: true,
-			Quality:   &report.QualitySummary{Responses: 3, Flagged: 1, ByRule: []report.RuleCount{{Label: "答题过快", Flagged: 1}}},
+			Quality: &report.QualitySummary{Responses: 3, Flagged: 1, ByRule: []report.RuleCount{{Label: "答题过快", Flagged: 1}},
+				Stuffing: &report.StuffingSummary{FDR: 0.05, Tests: 10, Findings: []report.Finding{finding}}},
 			Overrides: []report.Override{{ResponseID: "r1", Exclude: true, Reason: "重复", By: "li", At: now}}}},
+		"stuffing": {Title: "证据", User: admin, Data: StuffingPage{Survey: sv, Finding: finding, SchoolName: "一小（S1）", CanOverride: true,
+			Items: []string{"q1", "q2"}, Responses: []EvidenceRow{{ID: "r1", Group: survey.Parent, Answers: "12", StartedAt: now, SubmittedAt: now,
+				AddressGroup: "A1", AddressResponses: 3, AddressStaff: true, DeviceGroup: "D1", DeviceResponses: 1, Flags: []string{"模板作答（雷同答卷）"}}}}},
 		"city": {Title: "全市", User: admin, Data: CityPage{Chart: "data:image/svg+xml;base64,PHN2Zy8+", CitySummary: render.CitySummary{Estimated: 1, Passed: 1, WithIssues: 1,
 			Rows: []render.CityRow{{SurveyID: sv.ID, County: "渝中区", Title: sv.Title, Status: survey.Closed, Planned: 10, Received: 9, Valid: 8,
 				Overall: &report.Overall{Estimate: report.Estimate{Rate: 0.9, CILow: 0.86, CIHigh: 0.94}, Verdict: "达标", Passed: true}, Suspects: []string{"一小"}},

@@ -1,0 +1,182 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"renke/account"
+	"renke/report"
+	"renke/reporting"
+	"renke/survey"
+	"renke/web/console"
+)
+
+// findingFor looks up the stuffing finding named by the query (rule, school,
+// group) in a report's quality section.
+func findingFor(qs *report.QualitySummary, rule, school, group string) (report.Finding, bool) {
+	if qs == nil || qs.Stuffing == nil {
+		return report.Finding{}, false
+	}
+	for _, f := range qs.Stuffing.Findings {
+		if string(f.Rule) == rule && f.School == school && string(f.Group) == group {
+			return f, true
+		}
+	}
+	return report.Finding{}, false
+}
+
+// evidence is the finding's responses as rows, in submission order.
+func evidence(d *reporting.Data, f report.Finding) ([]string, []console.EvidenceRow) {
+	items := reporting.ItemIDs(d.Survey)
+	want := map[string]bool{}
+	for _, id := range f.ResponseIDs {
+		want[id] = true
+	}
+	addrCount, devCount, staffAddr := map[string]int{}, map[string]int{}, map[string]bool{}
+	for i := range d.Responses {
+		r := &d.Responses[i]
+		addrCount[r.AddrHash]++
+		devCount[r.DeviceID]++
+		if r.School == f.School && (r.Group == survey.Teacher || r.Group == survey.Principal) {
+			staffAddr[r.AddrHash] = true
+		}
+	}
+	addrLabel, devLabel := map[string]string{}, map[string]string{}
+	label := func(m map[string]string, prefix, key string) string {
+		if key == "" {
+			return "—"
+		}
+		if _, ok := m[key]; !ok {
+			m[key] = fmt.Sprintf("%s%d", prefix, len(m)+1)
+		}
+		return m[key]
+	}
+	var rows []console.EvidenceRow
+	for i := range d.Responses { // chain order is submission order
+		r := &d.Responses[i]
+		if !want[r.ID] {
+			continue
+		}
+		var b strings.Builder
+		for _, it := range items {
+			if a, ok := r.Answers[it]; ok {
+				b.WriteString(a)
+			} else if d.Survey.Forms[r.Form].ItemIndex(it) >= 0 {
+				b.WriteString("-")
+			}
+		}
+		row := console.EvidenceRow{ID: r.ID, Group: r.Group, CodeKind: string(r.CodeKind), Answers: b.String(),
+			StartedAt: r.StartedAt, SubmittedAt: r.SubmittedAt, Seconds: r.CompletionTime().Seconds(),
+			AddressGroup: label(addrLabel, "A", r.AddrHash), AddressResponses: addrCount[r.AddrHash],
+			AddressStaff: r.AddrHash != "" && staffAddr[r.AddrHash],
+			DeviceGroup:  label(devLabel, "D", r.DeviceID), DeviceResponses: devCount[r.DeviceID], Flags: []string{}}
+		if dec, ok := d.Quality.Decision(r.ID); ok {
+			for _, fl := range dec.Flags {
+				row.Flags = append(row.Flags, fl.Label())
+			}
+			row.Excluded = dec.Excluded
+		}
+		rows = append(rows, row)
+	}
+	return items, rows
+}
+
+// stuffingEvidence builds the report and finds the finding the request names.
+func (s *Server) stuffingEvidence(c *gin.Context, sv *survey.Survey) (report.Finding, *reporting.Data, error) {
+	rep, d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
+	if errors.Is(err, survey.ErrUnavailable) {
+		return report.Finding{}, nil, err
+	}
+	if err != nil {
+		return report.Finding{}, nil, cerr(http.StatusConflict, "报告暂不能生成："+err.Error())
+	}
+	f, ok := findingFor(rep.Quality, c.Query("rule"), c.Query("school"), c.Query("group"))
+	if !ok {
+		return report.Finding{}, nil, cerr(http.StatusNotFound, "没有这项作答模式证据（规则、学校或群体不符，或已不再列出）")
+	}
+	return f, d, nil
+}
+
+// stuffingPage is GET /console/surveys/:id/stuffing?rule=&school=&group=.
+func (s *Server) stuffingPage(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.ViewReports)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f, d, err := s.stuffingEvidence(c, sv)
+	if err != nil {
+		if s.reportStoreDown(c, err) {
+			return
+		}
+		s.fail(c, err)
+		return
+	}
+	page := console.StuffingPage{Survey: sv, Finding: f, SchoolName: f.School,
+		CanOverride: userOf(c).Can(account.OverrideExclusion)}
+	if d.Plan != nil {
+		for _, sp := range d.Plan.Schools {
+			if sp.SchoolCode == f.School {
+				page.SchoolName = sp.Name + "（" + sp.SchoolCode + "）"
+			}
+		}
+	}
+	if f.School == "" {
+		page.SchoolName = "全县名单（不经学校）"
+	}
+	page.Items, page.Responses = evidence(d, f)
+	s.render(c, http.StatusOK, "stuffing", console.Frame{Title: sv.Title + " · " + f.Label, Nav: "counties", Data: page,
+		Crumbs: append(countyCrumbs(sv.County), console.Crumb{Label: sv.Title, URL: "/console/surveys/" + sv.ID},
+			console.Crumb{Label: "报告", URL: "/console/surveys/" + sv.ID + "/report"})})
+}
+
+// apiStuffing is GET /api/v1/surveys/:id/stuffing?rule=&school=&group=: one
+// finding with its responses (answers, times, address and device groups).
+func (s *Server) apiStuffing(c *gin.Context) {
+	sv, err := s.surveyFor(c, account.ViewReports)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f, d, err := s.stuffingEvidence(c, sv)
+	if err != nil {
+		if s.reportStoreDown(c, err) {
+			return
+		}
+		s.fail(c, err)
+		return
+	}
+	items, rows := evidence(d, f)
+	c.JSON(http.StatusOK, gin.H{"finding": f, "items": items, "responses": rows})
+}
+
+// stuffingFromForm reads the stuffing rules' fields of the report page's
+// rules form; a form without them (no "fdr" field: one made before the
+// stuffing rules) sets them to their defaults.
+func stuffingFromForm(c *gin.Context, in *console.QualityRules, on func(string) bool, num func(string, string) float64, whole func(string, string) int) {
+	if _, ok := c.GetPostForm("fdr"); !ok {
+		d := rulesView(report.DefaultQualityConfig())
+		in.TemplateEnabled, in.TemplateExclude, in.TemplateMinCluster = d.TemplateEnabled, d.TemplateExclude, d.TemplateMinCluster
+		in.ProxyEnabled, in.ProxyExclude, in.ProxyMinShared = d.ProxyEnabled, d.ProxyExclude, d.ProxyMinShared
+		in.UniformEnabled, in.UniformExclude, in.UniformMinResponses, in.UniformTimeBand = d.UniformEnabled, d.UniformExclude, d.UniformMinResponses, d.UniformTimeBand
+		in.SequenceEnabled, in.SequenceExclude, in.SequenceMinRun = d.SequenceEnabled, d.SequenceExclude, d.SequenceMinRun
+		in.SequenceMaxGapMinutes, in.SequenceMaxAddresses, in.FDR = d.SequenceMaxGapMinutes, d.SequenceMaxAddresses, d.FDR
+		return
+	}
+	in.TemplateEnabled, in.TemplateExclude = on("template_enabled"), on("template_exclude")
+	in.TemplateMinCluster = whole("template_min_cluster", "模板作答的最小雷同份数")
+	in.ProxyEnabled, in.ProxyExclude = on("proxy_enabled"), on("proxy_exclude")
+	in.ProxyMinShared = whole("proxy_min_shared", "代答的最少同址份数")
+	in.UniformEnabled, in.UniformExclude = on("uniform_enabled"), on("uniform_exclude")
+	in.UniformMinResponses = whole("uniform_min_responses", "异常一致的最少应答数")
+	in.UniformTimeBand = num("uniform_time_band", "异常一致的用时带宽")
+	in.SequenceEnabled, in.SequenceExclude = on("sequence_enabled"), on("sequence_exclude")
+	in.SequenceMinRun = whole("sequence_min_run", "一次性码连续使用的最短份数")
+	in.SequenceMaxGapMinutes = num("sequence_max_gap_minutes", "一次性码连续使用的最大间隔")
+	in.SequenceMaxAddresses = whole("sequence_max_addresses", "一次性码连续使用的最多地址数")
+	in.FDR = num("fdr", "错误发现率")
+}
