@@ -108,16 +108,13 @@ func NewCache(max int, ttl time.Duration) *Cache {
 
 // LimitResponses bounds the responses the cache holds over all its surveys
 // (n < 1: no bound but the number of surveys); the survey read last is kept
-// whatever its size. Memory is about ResponseBytes a response.
+// whatever its size. A held response of the default forms costs about
+// 1.7 KB (BENCHMARKS.md); a kept report adds little, its data share the
+// held responses.
 func (c *Cache) LimitResponses(n int) *Cache {
 	c.maxResponses = max(n, 0)
 	return c
 }
-
-// ResponseBytes is about what one cached response of the default forms
-// costs in memory, with its share of the kept report (measured by
-// TestCacheMemoryPerResponse).
-const ResponseBytes = 2048
 
 // Loads counts the reads of all of a survey's responses the cache has made.
 func (c *Cache) Loads() int64 { return c.loads.Load() }
