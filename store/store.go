@@ -71,6 +71,10 @@ func Open(ctx context.Context, uri, database string, log *slog.Logger) (*Store, 
 		client.Disconnect(context.Background())
 		return nil, err
 	}
+	if err := s.migrateCodes(ctx); err != nil {
+		client.Disconnect(context.Background())
+		return nil, err
+	}
 	return s, nil
 }
 

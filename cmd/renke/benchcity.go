@@ -106,6 +106,37 @@ func runBenchCity(ctx context.Context, args []string) error {
 	for _, r := range reads {
 		fmt.Println(r)
 	}
+	return closedCity(ctx, b.env, counties)
+}
+
+// closedCity closes every county's survey (as closed ClosedSettle ago, so
+// no response can still arrive) and times the city view of the ended round.
+func closedCity(ctx context.Context, e *env, counties []cityCounty) error {
+	at := time.Now().Add(-2 * reporting.ClosedSettle)
+	for _, c := range counties {
+		sv := c.survey
+		if err := sv.Transition(survey.Closed, at); err != nil {
+			return err
+		}
+		sv.Updated = survey.TruncateTime(at)
+		if err := e.store.UpdateSurvey(ctx, sv, survey.Open); err != nil {
+			return err
+		}
+	}
+	cache := reporting.NewCache(e.cfg.ReportCache, time.Hour).LimitResponses(e.cfg.ReportCacheResponses)
+	var times []timing
+	for range 3 {
+		t, c := time.Now(), cpuTime()
+		rows, err := view.CityRows(ctx, e.store, nil, cache.Build)
+		if err == nil {
+			err = render.CityHTML(io.Discard, rows, time.Now(), config.Version)
+		}
+		if err != nil {
+			return err
+		}
+		times = append(times, timing{time.Since(t), cpuTime() - c})
+	}
+	fmt.Printf("\nThe round closed (%d counties): city html cold %v, warm %v and %v\n", len(counties), times[0], times[1], times[2])
 	return nil
 }
 
