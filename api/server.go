@@ -63,7 +63,7 @@ func New(d Deps) (*Server, error) {
 	s := &Server{cfg: d.Config, store: d.Store, kv: d.KV, log: d.Log, now: time.Now,
 		cache: lookups{codes: map[string]*survey.Code{}, surveys: map[string]cachedSurvey{}}}
 	s.progressCache.entries = map[string]*progressEntry{}
-	s.reports = reporting.NewCache(max(d.Config.ReportCache, 1), reportCacheTTL)
+	s.reports = reporting.NewCache(max(d.Config.ReportCache, 1), reportCacheTTL).LimitResponses(d.Config.ReportCacheResponses)
 	s.metrics = newMetrics(prometheus.NewRegistry())
 	e := gin.New()
 	e.HandleMethodNotAllowed = true

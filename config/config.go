@@ -40,6 +40,11 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// ReportCache is how many surveys' responses a server keeps for reports.
 	ReportCache int
+	// ReportCacheResponses bounds the responses kept for reports over all
+	// surveys (about 2 KB each: the default 150,000 is about 300 MB), so a
+	// city's 38 counties of 2,000 stay cached and one huge survey cannot
+	// exhaust memory.
+	ReportCacheResponses int
 }
 
 // Limits are the submission rate limits, per minute.
@@ -123,12 +128,20 @@ func finish(c *Config, level, trusted string, getenv func(string) string) (*Conf
 	if c.Limits, err = parseLimits(getenv); err != nil {
 		errs = append(errs, err)
 	}
-	c.ReportCache = 8
+	c.ReportCache = 64
 	if v := getenv("RENKE_REPORT_CACHE"); v != "" {
 		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 10000 {
 			errs = append(errs, fmt.Errorf("RENKE_REPORT_CACHE=%q: want the number of surveys whose responses a server keeps for reports, 1 to 10000", v))
 		} else {
 			c.ReportCache = n
+		}
+	}
+	c.ReportCacheResponses = 150000
+	if v := getenv("RENKE_REPORT_CACHE_RESPONSES"); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 1000 || n > 100000000 {
+			errs = append(errs, fmt.Errorf("RENKE_REPORT_CACHE_RESPONSES=%q: want how many responses a server keeps for reports over all surveys, 1000 to 100000000", v))
+		} else {
+			c.ReportCacheResponses = n
 		}
 	}
 	if len(errs) > 0 {

@@ -26,7 +26,7 @@ func TestDefaultsAndKeptSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Addr != "127.0.0.1:8080" || c.PublicURL != "http://127.0.0.1:8080" || c.MongoURI != "" || c.RedisURL != "" ||
-		c.Database != "renke" || c.Limits != (Limits{120, 600, 6000}) || c.ReportCache != 8 || len(c.Secret) != 64 {
+		c.Database != "renke" || c.Limits != (Limits{120, 600, 6000}) || c.ReportCache != 64 || c.ReportCacheResponses != 150000 || len(c.Secret) != 64 {
 		t.Fatalf("defaults: %+v", c)
 	}
 	again, err := parse(t, []string{"--data", dir}, nil)

@@ -42,6 +42,7 @@ type Servers struct {
 	redis     *miniredis.Miniredis
 	stopClock func() // stops RealTime
 	file      string
+	mongoDir  string // the embedded FerretDB's SQLite directory; empty when not started here
 }
 
 // Want says which embedded servers to start.
@@ -123,6 +124,7 @@ func (s *Servers) startMongo(dataDir string, log *slog.Logger) error {
 		_ = f.Run(ctx)
 	}()
 	s.MongoURI = f.MongoDBURI()
+	s.mongoDir = abs
 	return nil
 }
 

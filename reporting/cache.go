@@ -39,16 +39,19 @@ const loadTimeout = 5 * time.Minute
 // is dropped and the next build reads and verifies everything again; data
 // whose chain did not verify are never kept.
 type Cache struct {
-	max   int
-	ttl   time.Duration
-	group singleflight.Group
+	max          int
+	maxResponses int // 0: no bound but max
+	ttl          time.Duration
+	group        singleflight.Group
 
 	mu      sync.Mutex
 	entries map[string]*loaded // by survey id
+	built   map[string]*built  // the last report of a held survey (finishMemo)
 	audit   *auditSnap         // the last walk of the audit log
 	loads   atomic.Int64
 	extends atomic.Int64
 	walks   atomic.Int64
+	reused  atomic.Int64
 }
 
 // auditTTL is how long one walk of the audit log serves the trails of all
@@ -100,7 +103,17 @@ func (c *Cache) trail(ctx context.Context, st *store.Store, surveyID string, fre
 
 // NewCache keeps the data of at most max surveys, each for at most ttl.
 func NewCache(max int, ttl time.Duration) *Cache {
-	return &Cache{max: max, ttl: ttl, entries: map[string]*loaded{}}
+	return &Cache{max: max, ttl: ttl, entries: map[string]*loaded{}, built: map[string]*built{}}
+}
+
+// LimitResponses bounds the responses the cache holds over all its surveys
+// (n < 1: no bound but the number of surveys); the survey read last is kept
+// whatever its size. A held response of the default forms costs about
+// 1.7 KB (BENCHMARKS.md); a kept report adds little, its data share the
+// held responses.
+func (c *Cache) LimitResponses(n int) *Cache {
+	c.maxResponses = max(n, 0)
+	return c
 }
 
 // Loads counts the reads of all of a survey's responses the cache has made.
@@ -120,7 +133,7 @@ func (c *Cache) Build(ctx context.Context, st *store.Store, surveyID string) (*r
 	if err != nil {
 		return nil, nil, err
 	}
-	return finish(ctx, st, l, c.trail)
+	return c.finishMemo(ctx, st, l)
 }
 
 // settled says no response can be added to the survey any more.
@@ -176,23 +189,37 @@ func (c *Cache) data(ctx context.Context, st *store.Store, sv *survey.Survey, no
 	}
 }
 
-// put keeps l, dropping expired entries and then the oldest beyond max.
+// put keeps l, dropping expired entries and then the oldest beyond max
+// surveys or maxResponses responses (never l itself).
 func (c *Cache) put(l *loaded) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.entries[l.survey.ID] = l
+	held := 0
 	for id, e := range c.entries {
 		if time.Since(e.at) >= c.ttl {
-			delete(c.entries, id)
+			c.drop(id)
+			continue
 		}
+		held += len(e.responses)
 	}
-	for len(c.entries) > c.max {
+	for len(c.entries) > c.max || (c.maxResponses > 0 && held > c.maxResponses && len(c.entries) > 1) {
 		var oldest string
 		for id, e := range c.entries {
-			if oldest == "" || e.at.Before(c.entries[oldest].at) {
+			if e != l && (oldest == "" || e.at.Before(c.entries[oldest].at)) {
 				oldest = id
 			}
 		}
-		delete(c.entries, oldest)
+		if oldest == "" {
+			return
+		}
+		held -= len(c.entries[oldest].responses)
+		c.drop(oldest)
 	}
+}
+
+// drop forgets a survey's data and its kept report; c.mu is held.
+func (c *Cache) drop(id string) {
+	delete(c.entries, id)
+	delete(c.built, id)
 }

@@ -139,7 +139,7 @@ func TestCacheChecksTheChainItExtends(t *testing.T) {
 	missing.Seal(30, mustHead(t, st, sv.ID))
 	next := lateResponse(sv, "next")
 	next.Seal(missing.Seq, missing.Hash)
-	if _, err := st.Collection("responses").InsertOne(ctx, store.RawDocument(next, next.ID)); err != nil {
+	if _, err := st.ResponsesOf(sv.ID).InsertOne(ctx, store.RawDocument(next, next.ID)); err != nil {
 		t.Fatal(err)
 	}
 	for range 2 {
@@ -151,7 +151,7 @@ func TestCacheChecksTheChainItExtends(t *testing.T) {
 			t.Fatalf("a gap after the held responses: chain error %v", d.ChainError)
 		}
 	}
-	if _, err := st.Collection("responses").InsertOne(ctx, store.RawDocument(missing, missing.ID)); err != nil {
+	if _, err := st.ResponsesOf(sv.ID).InsertOne(ctx, store.RawDocument(missing, missing.ID)); err != nil {
 		t.Fatal(err)
 	}
 	rep, d, err := c.Build(ctx, st, sv.ID)

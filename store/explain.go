@@ -12,10 +12,11 @@ import (
 // QueryPlan is how the store answers one of renke's hot queries, from the
 // server's own explain output.
 type QueryPlan struct {
-	Name    string // what the query is for
-	PerCall string // how often renke runs it
-	Indexed bool   // the server finds the documents through an index, not a scan of the collection
-	Plan    string // the server's words: MongoDB's plan stages and index, or FerretDB's pushdown and SQLite plan
+	Name       string // what the query is for
+	PerCall    string // how often renke runs it
+	Collection string // the collection asked: a survey's responses are in their own (responses_<survey id>)
+	Indexed    bool   // the server finds the documents through an index, not a scan of the collection
+	Plan       string // the server's words: MongoDB's plan stages and index, or FerretDB's pushdown and SQLite plan
 }
 
 // hotQuery is one query renke runs on a busy path, as an explain command.
@@ -27,29 +28,28 @@ type hotQuery struct {
 // hotQueries lists the queries of the submission path, the quota counters and
 // the progress and report pages, with the survey and code they are asked about.
 func hotQueries(surveyID, code, responseID string) []hotQuery {
-	match := bson.D{{Key: "survey_id", Value: surveyID}}
+	responses := responseColName(surveyID) // the survey's own collection: no filter on the survey
+	all := bson.D{}
 	return []hotQuery{
 		{"access code by id", "every page view and submission",
 			bson.D{{Key: "find", Value: colCodes}, {Key: "filter", Value: bson.D{{Key: "_id", Value: code}}}, {Key: "limit", Value: 1}}},
 		{"response by id (a retried submission)", "a refused insert",
-			bson.D{{Key: "find", Value: colResponses}, {Key: "filter", Value: bson.D{{Key: "_id", Value: responseID}}}, {Key: "limit", Value: 1}}},
+			bson.D{{Key: "find", Value: responses}, {Key: "filter", Value: bson.D{{Key: "_id", Value: responseID}}}, {Key: "limit", Value: 1}}},
 		{"response by once key (code or device already used)", "a refused insert",
-			bson.D{{Key: "find", Value: colResponses}, {Key: "filter", Value: bson.D{{Key: "once_key", Value: "d:" + surveyID + ":x"}}}, {Key: "limit", Value: 1}}},
+			bson.D{{Key: "find", Value: responses}, {Key: "filter", Value: bson.D{{Key: "once_key", Value: "d:" + surveyID + ":x"}}}, {Key: "limit", Value: 1}}},
 		{"chain head hint", "a process's first submission to a survey; a lost race between replicas",
 			bson.D{{Key: "find", Value: colChainHeads}, {Key: "filter", Value: bson.D{{Key: "_id", Value: surveyID}}}, {Key: "limit", Value: 1}}},
 		{"chain head from the responses", "a survey without a hint; a hint refused three times in a row",
-			bson.D{{Key: "find", Value: colResponses}, {Key: "filter", Value: match},
+			bson.D{{Key: "find", Value: responses}, {Key: "filter", Value: all},
 				{Key: "sort", Value: bson.D{{Key: "seq", Value: -1}}}, {Key: "limit", Value: 1}}},
 		{"responses per code (quota counters, codes page)", "a survey's first submissions after Redis starts; Redis outages; the codes page",
-			bson.D{{Key: "aggregate", Value: colResponses}, {Key: "pipeline", Value: bson.A{
-				bson.D{{Key: "$match", Value: match}},
+			bson.D{{Key: "aggregate", Value: responses}, {Key: "pipeline", Value: bson.A{
 				bson.D{{Key: "$group", Value: bson.D{{Key: "_id", Value: "$code"}, {Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}},
 			}}, {Key: "cursor", Value: bson.D{}}}},
 		{"responses in chain order (report, progress, verify, export)", "a report's first build; each export; progress at most every 10 s per survey",
-			bson.D{{Key: "find", Value: colResponses}, {Key: "filter", Value: match}, {Key: "sort", Value: bson.D{{Key: "seq", Value: 1}}}}},
+			bson.D{{Key: "find", Value: responses}, {Key: "filter", Value: all}}},
 		{"responses after a seq (report from a cached prefix)", "each later report build of a survey, within the cache's lifetime",
-			bson.D{{Key: "find", Value: colResponses}, {Key: "filter", Value: bson.D{{Key: "survey_id", Value: surveyID}, {Key: "seq", Value: bson.D{{Key: "$gt", Value: 1000}}}}},
-				{Key: "sort", Value: bson.D{{Key: "seq", Value: 1}}}}},
+			bson.D{{Key: "find", Value: responses}, {Key: "filter", Value: bson.D{{Key: "seq", Value: bson.D{{Key: "$gt", Value: 1000}}}}}}},
 		{"audit chain head", "a process's first audit entry; a lost race between replicas",
 			bson.D{{Key: "find", Value: colAudit}, {Key: "filter", Value: bson.D{{Key: "seq", Value: bson.D{{Key: "$gt", Value: 0}}}}},
 				{Key: "sort", Value: bson.D{{Key: "seq", Value: -1}}}, {Key: "limit", Value: 1}}},
@@ -68,6 +68,7 @@ func (s *Store) ExplainHotQueries(ctx context.Context, surveyID, code string) ([
 		}
 		p := readPlan(res)
 		p.Name, p.PerCall = q.name, q.perCall
+		p.Collection, _ = q.cmd[0].Value.(string)
 		out = append(out, p)
 	}
 	return out, nil

@@ -37,5 +37,13 @@ func TestExplainHotQueries(t *testing.T) {
 		if !strings.Contains(p.Plan, "SCAN") && !strings.Contains(p.Plan, "SEARCH") {
 			t.Errorf("%s: no server plan read: %q", p.Name, p.Plan)
 		}
+		// Lookups by _id in collections made at start use an index
+		// (embedded.IndexIDLookups; FerretDB's own _id index is not used).
+		if p.Name == "access code by id" && !p.Indexed {
+			t.Errorf("%s: not indexed: %s", p.Name, p.Plan)
+		}
+		if strings.HasPrefix(p.Name, "response") && p.Collection != "responses_sx" {
+			t.Errorf("%s: asked %s, not the survey's own collection", p.Name, p.Collection)
+		}
 	}
 }

@@ -120,7 +120,7 @@ func TestChainHeadHint(t *testing.T) {
 func TestEachResponseInChainOrder(t *testing.T) {
 	ctx := context.Background()
 	s := testenv.Store(t)
-	col := s.Collection("responses")
+	col := s.ResponsesOf("so")
 	for _, seq := range []int64{2, 1, 3, 5, 4, 9, 7} {
 		r := response("so", "c1", survey.SharedCode, fmt.Sprintf("d%d", seq))
 		r.Seq = seq

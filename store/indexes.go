@@ -16,17 +16,12 @@ type index struct {
 	unique bool
 }
 
-// indexes lists every collection's indexes; ensureIndexes creates the missing
-// ones at every start.
+// indexes lists every fixed collection's indexes; ensureIndexes creates the
+// missing ones at every start. (Each survey's response collection has
+// responseIndexes, created when it is first written.)
 var indexes = map[string][]index{
 	colSurveys: {{name: "county", keys: bson.D{{Key: "county", Value: 1}}}},
 	colCodes:   {{name: "survey_kind", keys: bson.D{{Key: "survey_id", Value: 1}, {Key: "kind", Value: 1}}}},
-	colResponses: {
-		// The hash chain's order: one record per sequence number per survey.
-		{name: "survey_seq", keys: bson.D{{Key: "survey_id", Value: 1}, {Key: "seq", Value: 1}}, unique: true},
-		// One response per one-time code, and one per device per survey on shared codes.
-		{name: "once_key", keys: bson.D{{Key: "once_key", Value: 1}}, unique: true},
-	},
 }
 
 // addIndexes lets other files of the package add their collections' indexes.
@@ -39,23 +34,32 @@ func addIndexes(col string, ix ...index) {
 // looks before it creates.)
 func (s *Store) ensureIndexes(ctx context.Context) error {
 	for col, models := range indexes {
-		have, err := s.indexNames(ctx, col)
-		if err != nil {
+		if err := s.ensureIndexesOf(ctx, col, models); err != nil {
 			return err
 		}
-		var missing []mongo.IndexModel
-		for _, ix := range models {
-			if !have[ix.name] {
-				missing = append(missing, mongo.IndexModel{Keys: ix.keys,
-					Options: options.Index().SetName(ix.name).SetUnique(ix.unique)})
-			}
+	}
+	return nil
+}
+
+// ensureIndexesOf creates the indexes of models that col lacks (and col
+// itself when it does not exist).
+func (s *Store) ensureIndexesOf(ctx context.Context, col string, models []index) error {
+	have, err := s.indexNames(ctx, col)
+	if err != nil {
+		return err
+	}
+	var missing []mongo.IndexModel
+	for _, ix := range models {
+		if !have[ix.name] {
+			missing = append(missing, mongo.IndexModel{Keys: ix.keys,
+				Options: options.Index().SetName(ix.name).SetUnique(ix.unique)})
 		}
-		if len(missing) == 0 {
-			continue
-		}
-		if _, err := s.db.Collection(col).Indexes().CreateMany(ctx, missing); err != nil {
-			return fmt.Errorf("create indexes on %s: %w", col, classify(err))
-		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	if _, err := s.db.Collection(col).Indexes().CreateMany(ctx, missing); err != nil {
+		return fmt.Errorf("create indexes on %s: %w", col, classify(err))
 	}
 	return nil
 }

@@ -22,9 +22,11 @@ type responseDoc struct {
 }
 
 // chainState orders appends to one survey's chain within this process and
-// caches its head; across processes the unique (survey_id, seq) index decides.
+// caches its head; across processes the unique seq index of the survey's
+// response collection decides.
 type chainState struct {
 	mu       sync.Mutex
+	prepared bool // the survey's response collection and indexes exist
 	pending  []*appendReq
 	flushing bool
 	known    bool
@@ -132,7 +134,13 @@ func (s *Store) flush(ctx context.Context, c *chainState) {
 // writeBatch seals and inserts a batch in order. It answers every request it
 // settles and returns the ones to try again (after the head moved).
 func (s *Store) writeBatch(ctx context.Context, c *chainState, batch []*appendReq) (retry []*appendReq) {
-	col := s.db.Collection(colResponses)
+	col := s.responses(batch[0].r.SurveyID)
+	if err := s.prepareResponses(ctx, batch[0].r.SurveyID, c); err != nil {
+		for _, q := range batch {
+			q.done <- err
+		}
+		return nil
+	}
 	if !c.known {
 		seq, hash, err := s.startHead(ctx, batch[0].r.SurveyID, c.refused)
 		if err != nil {
@@ -221,7 +229,7 @@ func (s *Store) writeBatch(ctx context.Context, c *chainState, batch []*appendRe
 // head returns the survey's last sequence number and hash (0 and the genesis when empty).
 func (s *Store) head(ctx context.Context, surveyID string) (int64, string, error) {
 	var last survey.Response
-	err := s.db.Collection(colResponses).FindOne(ctx, bson.M{"survey_id": surveyID},
+	err := s.responses(surveyID).FindOne(ctx, bson.M{},
 		options.FindOne().SetSort(bson.D{{Key: "seq", Value: -1}}).SetProjection(bson.M{"seq": 1, "hash": 1})).Decode(&last)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return 0, survey.GenesisHash, nil
@@ -246,11 +254,11 @@ func (s *Store) EachResponse(ctx context.Context, surveyID string, fn func(*surv
 // EachResponseAfter is EachResponse for the responses after sequence number
 // after: what a reader holding the chain up to there has not seen.
 func (s *Store) EachResponseAfter(ctx context.Context, surveyID string, after int64, fn func(*survey.Response) error) error {
-	filter := bson.M{"survey_id": surveyID}
+	filter := bson.M{}
 	if after > 0 {
 		filter["seq"] = bson.M{"$gt": after}
 	}
-	cur, err := s.db.Collection(colResponses).Find(ctx, filter, options.Find().SetBatchSize(2000))
+	cur, err := s.responses(surveyID).Find(ctx, filter, options.Find().SetBatchSize(2000))
 	if err != nil {
 		return fmt.Errorf("read responses of %s: %w", surveyID, classify(err))
 	}
@@ -261,8 +269,7 @@ func (s *Store) EachResponseAfter(ctx context.Context, surveyID string, after in
 
 // CountsByCode counts a survey's responses per code.
 func (s *Store) CountsByCode(ctx context.Context, surveyID string) (map[string]int64, error) {
-	cur, err := s.db.Collection(colResponses).Aggregate(ctx, mongo.Pipeline{
-		{{Key: "$match", Value: bson.M{"survey_id": surveyID}}},
+	cur, err := s.responses(surveyID).Aggregate(ctx, mongo.Pipeline{
 		{{Key: "$group", Value: bson.M{"_id": "$code", "n": bson.M{"$sum": 1}}}},
 	})
 	if err != nil {

@@ -19,9 +19,8 @@ import (
 
 // Collection names.
 const (
-	colSurveys   = "surveys"
-	colCodes     = "codes"
-	colResponses = "responses"
+	colSurveys = "surveys"
+	colCodes   = "codes"
 )
 
 // Store is a connection to the database with renke's collections.
@@ -65,6 +64,14 @@ func Open(ctx context.Context, uri, database string, log *slog.Logger) (*Store, 
 		return nil, err
 	}
 	if err := s.ensureIndexes(ctx); err != nil {
+		client.Disconnect(context.Background())
+		return nil, err
+	}
+	if err := s.migrateResponses(ctx); err != nil {
+		client.Disconnect(context.Background())
+		return nil, err
+	}
+	if err := s.migrateCodes(ctx); err != nil {
 		client.Disconnect(context.Background())
 		return nil, err
 	}

@@ -27,11 +27,15 @@ func init() {
 }
 
 func runBench(ctx context.Context, args []string) error {
-	if len(args) == 0 || (args[0] != "submit" && args[0] != "growth") {
-		return errors.New("usage: renke bench submit [--concurrency C] [--duration D] | renke bench growth [--sizes N,N,...]")
+	if len(args) == 0 || (args[0] != "submit" && args[0] != "growth" && args[0] != "city") {
+		return errors.New("usage: renke bench submit [--concurrency C] [--duration D] | renke bench growth [--sizes N,N,...] | " +
+			"renke bench city [--counties N] [--seed S]")
 	}
-	if args[0] == "growth" {
+	switch args[0] {
+	case "growth":
 		return runGrowth(ctx, args[1:])
+	case "city":
+		return runBenchCity(ctx, args[1:])
 	}
 	fs := flag.NewFlagSet("bench submit", flag.ContinueOnError)
 	finish := config.Flags(fs, false)
@@ -95,6 +99,20 @@ type bench struct {
 // startBench opens the store (a temporary embedded one unless real servers are
 // configured), creates the survey and serves the API on a loopback port.
 func startBench(ctx context.Context, fs *flag.FlagSet, finish func() (*config.Config, error), schools int) (*bench, error) {
+	b, err := startServer(ctx, fs, finish)
+	if err != nil {
+		return nil, err
+	}
+	if b.survey, b.codes, err = benchSurvey(ctx, b.env.store, schools); err != nil {
+		b.close()
+		return nil, err
+	}
+	return b, nil
+}
+
+// startServer opens the store (a temporary embedded one unless real servers
+// are configured) and serves the API on a loopback port, without limits.
+func startServer(ctx context.Context, fs *flag.FlagSet, finish func() (*config.Config, error)) (*bench, error) {
 	var cleanup []func()
 	b := &bench{close: func() {
 		for i := len(cleanup) - 1; i >= 0; i-- {
@@ -121,10 +139,6 @@ func startBench(ctx context.Context, fs *flag.FlagSet, finish func() (*config.Co
 		return fail(err)
 	}
 	cleanup = append(cleanup, e.close)
-	sv, codes, err := benchSurvey(ctx, e.store, schools)
-	if err != nil {
-		return fail(err)
-	}
 	srv, err := api.New(api.Deps{Config: cfg, Store: e.store, KV: e.kv, Log: newLogger(cfg.LogLevel)})
 	if err != nil {
 		return fail(err)
@@ -136,7 +150,7 @@ func startBench(ctx context.Context, fs *flag.FlagSet, finish func() (*config.Co
 	sctx, stop := context.WithCancel(ctx)
 	cleanup = append(cleanup, stop)
 	go srv.Serve(sctx, ln)
-	b.env, b.cfg, b.survey, b.codes, b.url = e, cfg, sv, codes, "http://"+ln.Addr().String()
+	b.env, b.cfg, b.url = e, cfg, "http://"+ln.Addr().String()
 	return b, nil
 }
 

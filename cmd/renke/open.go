@@ -68,6 +68,10 @@ func openEnv(ctx context.Context, cfg *config.Config, redis withRedis) (*env, er
 		e.close()
 		return nil, err
 	}
+	if err := emb.IndexIDLookups(ctx); err != nil {
+		e.close()
+		return nil, err
+	}
 	if redis {
 		if e.kv, err = kv.Open(ctx, redisURL); err != nil {
 			e.close()

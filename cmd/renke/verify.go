@@ -5,6 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"os"
 
 	"renke/config"
 	"renke/reporting"
@@ -33,7 +35,7 @@ func runVerify(ctx context.Context, args []string) error {
 		if *id != "" {
 			return errors.New("--all verifies every survey: give it without --survey")
 		}
-		return verifyAll(ctx, e)
+		return verifyAll(ctx, e, os.Stdout)
 	}
 	if *id == "" && !*audit {
 		return errors.New("give --survey ID, --audit, both, or --all")
@@ -83,7 +85,7 @@ func auditLine(ctx context.Context, e *env) (string, error) {
 
 // verifyAll prints "<survey id> ok: …" for every survey and "audit ok: …" for
 // the audit log, and fails after the last line if any chain did not verify.
-func verifyAll(ctx context.Context, e *env) error {
+func verifyAll(ctx context.Context, e *env, out io.Writer) error {
 	svs, err := e.store.Surveys(ctx, nil)
 	if err != nil {
 		return err
@@ -91,11 +93,11 @@ func verifyAll(ctx context.Context, e *env) error {
 	broken := 0
 	report := func(name string, line string, err error) {
 		if err != nil {
-			fmt.Printf("%s FAILED: %v\n", name, err)
+			fmt.Fprintf(out, "%s FAILED: %v\n", name, err)
 			broken++
 			return
 		}
-		fmt.Printf("%s ok: %s\n", name, line)
+		fmt.Fprintf(out, "%s ok: %s\n", name, line)
 	}
 	for _, sv := range svs {
 		line, err := surveyLine(ctx, e, sv.ID)

@@ -24,12 +24,17 @@ import (
 // Mongo starts an embedded FerretDB under dir and returns its URI; it stops at test end.
 func Mongo(t testing.TB, dir string) string {
 	t.Helper()
+	return mongo(t, dir).MongoURI
+}
+
+func mongo(t testing.TB, dir string) *embedded.Servers {
+	t.Helper()
 	srv, err := embedded.Start(dir, embedded.Want{Mongo: true}, nil)
 	if err != nil {
 		t.Fatalf("start embedded FerretDB: %v", err)
 	}
 	t.Cleanup(srv.Close)
-	return srv.MongoURI
+	return srv
 }
 
 // Store opens a store on a fresh embedded FerretDB.
@@ -41,10 +46,13 @@ func Store(t testing.TB) *store.Store {
 // StoreAt opens a store on an embedded FerretDB under dir.
 func StoreAt(t testing.TB, dir string) *store.Store {
 	t.Helper()
-	uri := Mongo(t, dir)
-	s, err := store.Open(context.Background(), uri, "renke_test", nil)
+	srv := mongo(t, dir)
+	s, err := store.Open(context.Background(), srv.MongoURI, "renke_test", nil)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
+	}
+	if err := srv.IndexIDLookups(context.Background()); err != nil {
+		t.Fatalf("index _id lookups: %v", err)
 	}
 	t.Cleanup(func() { s.Close(context.Background()) })
 	return s

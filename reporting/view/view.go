@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
 
 	"renke/report"
 	"renke/report/render"
@@ -50,25 +52,46 @@ func CityRows(ctx context.Context, st *store.Store, counties []string, build Bui
 	if len(svs) == 0 {
 		return nil, ErrNoSurveys
 	}
-	rows := make([]render.CityRow, 0, len(svs))
-	for _, sv := range svs {
-		rep, d, err := build(ctx, st, sv.ID)
-		if err != nil && !(errors.Is(err, report.ErrNoData) && d != nil) {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			if errors.Is(err, survey.ErrUnavailable) {
-				return nil, err
-			}
-			rows = append(rows, render.CityRow{SurveyID: sv.ID, County: sv.County, Title: sv.Title, Status: sv.Status,
-				Problem: "无法生成报告：" + err.Error()})
-			continue
-		}
-		row, err := render.NewCityRow(Input(rep, d))
+	// Surveys are built side by side, one per CPU: a cold city view is
+	// dominated by reading each county's responses from the store.
+	rows := make([]render.CityRow, len(svs))
+	errs := make([]error, len(svs))
+	sem := make(chan struct{}, max(runtime.GOMAXPROCS(0), 1))
+	var wg sync.WaitGroup
+	for i := range svs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			rows[i], errs[i] = cityRow(ctx, st, svs[i], build)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("survey %s: %w", sv.ID, err)
+			return nil, err
 		}
-		rows = append(rows, row)
 	}
 	return rows, nil
+}
+
+// cityRow is one survey's row of the city view; an error is returned only
+// when the whole view must fail (the store unavailable, the request ended).
+func cityRow(ctx context.Context, st *store.Store, sv survey.Survey, build BuildFunc) (render.CityRow, error) {
+	rep, d, err := build(ctx, st, sv.ID)
+	if err != nil && !(errors.Is(err, report.ErrNoData) && d != nil) {
+		if ctx.Err() != nil {
+			return render.CityRow{}, ctx.Err()
+		}
+		if errors.Is(err, survey.ErrUnavailable) {
+			return render.CityRow{}, err
+		}
+		return render.CityRow{SurveyID: sv.ID, County: sv.County, Title: sv.Title, Status: sv.Status,
+			Problem: "无法生成报告：" + err.Error()}, nil
+	}
+	row, err := render.NewCityRow(Input(rep, d))
+	if err != nil {
+		return render.CityRow{}, fmt.Errorf("survey %s: %w", sv.ID, err)
+	}
+	return row, nil
 }
