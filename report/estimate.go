@@ -205,7 +205,7 @@ func (e *Estimator) Add(u Unit) error {
 	h := e.stratum(u.Stratum)
 	e.vals = fillVars(ci.layout, &u, e.vals, e.dimSum, e.dimN)
 	nv := ci.layout.vars()
-	if u.PSU == u.ID {
+	if u.PSU == u.ID && !u.LabelPSU {
 		e.psuPerH[h]++
 		addSingle(e.singleSlot(h, c, d, nv), e.vals, w0)
 		return nil

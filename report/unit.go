@@ -21,9 +21,13 @@ type Unit struct {
 	// Stratum and PSU are the design stratum and primary sampling unit of
 	// METHOD.md §4. PSUs are nested in strata (R's nest=TRUE). A unit whose
 	// PSU equals its ID is its own PSU, which the estimator keeps without
-	// per-PSU state.
+	// per-PSU state, unless LabelPSU is set.
 	Stratum string
 	PSU     string
+	// LabelPSU takes PSU as a label whatever it equals, as R does: units
+	// sharing it share a PSU even when it is one unit's own ID. Units read
+	// from a replication file set it; the server's own units leave it unset.
+	LabelPSU bool
 	// Weight is the precomputed weight, used only when the estimator is
 	// configured with PrecomputedWeights; otherwise w = N_c/n_c.
 	Weight float64
