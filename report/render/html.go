@@ -26,6 +26,9 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 		}
 		return fmt.Sprintf("%.0f", *x)
 	},
+	"hasNotes": hasNotes,
+	"probp":    probp,
+	"seText":   seText,
 	"rates": func(head string, notes bool, rows []rateRow) any {
 		return struct {
 			Head  string
