@@ -10,7 +10,7 @@ import (
 
 var nan = math.NaN()
 
-// DefaultBar is the recognition rate a county must reach (METHOD.md §1).
+// DefaultBar is the recognition rate a county must reach (docs/method.md §1).
 const DefaultBar = 0.85
 
 // Config sets up an Estimator.

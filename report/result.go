@@ -4,7 +4,7 @@ import (
 	"renke/survey"
 )
 
-// Verdict words (METHOD.md §4).
+// Verdict words (docs/method.md §4).
 const (
 	VerdictPass = "达标"
 	VerdictFail = "未达标"
@@ -168,7 +168,7 @@ type Report struct {
 const WeakestPerKind = 3
 
 // Weak is a breakdown row whose rate is below the bar: what pulls the rate
-// down (METHOD.md §4). JSON: kind (group, dimension, item, township or
+// down (docs/method.md §4). JSON: kind (group, dimension, item, township or
 // school), key (group code, dimension, form:item, township, school code),
 // label (Chinese name or item text), rate, n.
 type Weak struct {

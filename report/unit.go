@@ -1,5 +1,5 @@
 // Package report turns valid responses into the weighted recognition rate of
-// METHOD.md §3–§4: weights, design-based (Taylor-linearised) standard errors,
+// docs/method.md §3–§4: weights, design-based (Taylor-linearised) standard errors,
 // Student-t intervals, design effects and every breakdown the report shows,
 // plus the data-quality rules and the replication file. It knows nothing of
 // storage or HTTP, and its numbers agree with R's survey package.
@@ -19,7 +19,7 @@ type Unit struct {
 	// Cell is the weighting cell (CellKey). Empty means the group itself.
 	Cell string
 	// Stratum and PSU are the design stratum and primary sampling unit of
-	// METHOD.md §4. PSUs are nested in strata (R's nest=TRUE). A unit whose
+	// docs/method.md §4. PSUs are nested in strata (R's nest=TRUE). A unit whose
 	// PSU equals its ID is its own PSU, which the estimator keeps without
 	// per-PSU state, unless LabelPSU is set.
 	Stratum string
@@ -31,7 +31,7 @@ type Unit struct {
 	// Weight is the precomputed weight, used only when the estimator is
 	// configured with PrecomputedWeights; otherwise w = N_c/n_c.
 	Weight float64
-	Y      float64 // respondent score y_i (METHOD.md §3)
+	Y      float64 // respondent score y_i (docs/method.md §3)
 	HasY   bool    // false when no answer was scored: counted, not rated
 	// Excluded marks a response excluded by the quality rules or an evaluator.
 	Excluded   bool
@@ -48,7 +48,7 @@ type Unit struct {
 // Valid reports whether the unit enters the estimates (not excluded, with a score).
 func (u *Unit) Valid() bool { return u.HasY && !u.Excluded }
 
-// CellKey is the weighting cell of METHOD.md §4: group × urbanicity, and ×
+// CellKey is the weighting cell of docs/method.md §4: group × urbanicity, and ×
 // grade band for students and parents, joined by "|" (e.g. "parent|城区|g1-2").
 func CellKey(g survey.Group, u survey.Urbanicity, b survey.Band) string {
 	if g.HasBand() {
@@ -61,7 +61,7 @@ func CellKey(g survey.Group, u survey.Urbanicity, b survey.Band) string {
 // a school; the school's urbanicity follows ("school|城区").
 const SchoolStratumPrefix = "school|"
 
-// DesignLabels returns the design stratum and PSU of a response (METHOD.md §4):
+// DesignLabels returns the design stratum and PSU of a response (docs/method.md §4):
 // students, parents and teachers have their school as PSU, in stratum
 // "school|<urbanicity>"; the other groups are each their own PSU, in stratum
 // "<group>|<urbanicity>".

@@ -25,7 +25,7 @@ type allocation struct {
 // nonParents are the six groups that share the non-parent half equally.
 var nonParents = []survey.Group{survey.Student, survey.Teacher, survey.Principal, survey.Deputy, survey.CPPCC, survey.Public}
 
-// allocate splits n over groups, bands and strata (METHOD.md §2):
+// allocate splits n over groups, bands and strata (docs/method.md §2):
 //   - parents get ceil(n/2), the other six groups share the rest equally; a
 //     group whose frame population is below its share is taken whole and the
 //     leftover goes to the other non-parent groups (and, when all of them are
