@@ -65,3 +65,17 @@ func TestFormatPassProbability(t *testing.T) {
 		}
 	}
 }
+
+func TestCellLabel(t *testing.T) {
+	for key, want := range map[string]string{
+		"parent|乡村|g1-2": "家长 · 乡村 · " + survey.Band("g1-2").Label(),
+		"cppcc|":         "政协委员",
+		"school|城区":      "学校 · 城区",
+		"public|镇区":      "其他群众 · 镇区",
+		"somethingelse":  "somethingelse",
+	} {
+		if got := CellLabel(key); got != want {
+			t.Errorf("%q: %q, want %q", key, got, want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ package report
 
 import (
 	"math"
+	"strings"
 
 	"renke/survey"
 )
@@ -55,6 +56,35 @@ func CellKey(g survey.Group, u survey.Urbanicity, b survey.Band) string {
 		return string(g) + "|" + string(u) + "|" + string(b)
 	}
 	return string(g) + "|" + string(u)
+}
+
+// CellLabel is the Chinese name of a weighting cell or design stratum key
+// (CellKey, DesignLabels): "parent|乡村|g1-2" is 家长 · 乡村 · 1–2年级,
+// "cppcc|" is 政协委员, "school|城区" is 学校 · 城区. A key it cannot read is
+// returned as it is.
+func CellLabel(key string) string {
+	parts := strings.Split(key, "|")
+	var out []string
+	switch g := survey.Group(parts[0]); {
+	case g.Valid():
+		out = append(out, g.Label())
+	case parts[0] == strings.TrimSuffix(SchoolStratumPrefix, "|"):
+		out = append(out, "学校")
+	default:
+		return key
+	}
+	for _, p := range parts[1:] {
+		switch {
+		case p == "":
+		case survey.Urbanicity(p).Valid():
+			out = append(out, p)
+		case survey.Band(p).Valid():
+			out = append(out, survey.Band(p).Label())
+		default:
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, " · ")
 }
 
 // SchoolStratumPrefix starts the design stratum of the groups reached through

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"sort"
+	"strings"
 	"time"
 
 	"renke/report"
@@ -38,7 +39,13 @@ func NewCityRow(in *Input) (CityRow, error) {
 	v := newView(in)
 	r := CityRow{SurveyID: v.SurveyID, County: v.County, Title: v.Title, Status: in.Survey.Status,
 		Planned: v.Sample.Planned, Received: v.Sample.Received, Valid: v.Sample.Valid,
-		Excluded: v.Quality.Exclude, Flagged: v.Quality.Flagged, Warnings: v.Warnings}
+		Excluded: v.Quality.Exclude, Flagged: v.Quality.Flagged}
+	// The suspicious schools have their own column: their warning is not repeated.
+	for _, w := range v.Warnings {
+		if w != suspectWarning(v) {
+			r.Warnings = append(r.Warnings, w)
+		}
+	}
 	if v.HasData { // without data, the first warning says so
 		o := v.Verdict.Overall
 		r.Overall = &o
@@ -128,7 +135,7 @@ func joinCN(parts []string) string {
 		if out != "" {
 			out += "；"
 		}
-		out += p
+		out += strings.TrimRight(p, "。；")
 	}
 	return out
 }

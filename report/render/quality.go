@@ -177,12 +177,21 @@ func warnings(in *Input, v *view) []string {
 	if q := v.Quality; q.Ran && q.Responses > 0 && float64(q.Exclude) > 0.1*float64(q.Responses) {
 		w = append(w, fmt.Sprintf("剔除应答 %d 份，占全部应答的 %s。", q.Exclude, pct(float64(q.Exclude)/float64(q.Responses))))
 	}
-	if n := len(v.Quality.Suspects); n > 0 {
-		var names []string
-		for _, s := range v.Quality.Suspects {
-			names = append(names, s.Name)
-		}
-		w = append(w, fmt.Sprintf("%d 所学校的作答模式可疑（集中提交或整卷同一答案比例高）：%s。详见“数据质量”。", n, strings.Join(names, "、")))
+	if s := suspectWarning(v); s != "" {
+		w = append(w, s)
 	}
 	return w
+}
+
+// suspectWarning names the schools whose answer patterns look suspicious; "" when none.
+func suspectWarning(v *view) string {
+	n := len(v.Quality.Suspects)
+	if n == 0 {
+		return ""
+	}
+	var names []string
+	for _, s := range v.Quality.Suspects {
+		names = append(names, s.Name)
+	}
+	return fmt.Sprintf("%d 所学校的作答模式可疑（集中提交或整卷同一答案比例高）：%s。详见“数据质量”。", n, strings.Join(names, "、"))
 }

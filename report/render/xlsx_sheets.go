@@ -3,6 +3,8 @@ package render
 import (
 	"fmt"
 	"strings"
+
+	"renke/report"
 )
 
 // Sheet names; tests and users find the numbers by them.
@@ -112,7 +114,7 @@ func xlsxRates(b *xlsxBook, v *view) {
 		{"有效样本", 0, 9}, {"低于达标线", 0, 10}}, rows)
 	rows = rows[:0]
 	for _, c := range v.Cells {
-		rows = append(rows, []any{c.Cell, c.Group.Label(), c.Frame, c.N, c.Weight})
+		rows = append(rows, []any{report.CellLabel(c.Cell), c.Group.Label(), c.Frame, c.N, c.Weight})
 	}
 	b.sheet("权重", []xcol{{"加权单元", 0, 28}, {"群体", 0, 10}, {"抽样框人数 N_c", 0, 14}, {"有效应答 n_c", 0, 12}, {"权重 w", fmtDec2, 10}}, rows)
 }
