@@ -1,8 +1,6 @@
 package chart
 
 import (
-	"gonum.org/v1/plot/vg"
-
 	"bytes"
 	"encoding/xml"
 	"image"
@@ -12,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
 )
 
 var groups = []Row{
