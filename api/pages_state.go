@@ -22,6 +22,7 @@ const stateBudget = 500 * time.Millisecond
 // shows the form, and the submission decides).
 func (s *Server) codeState(c *gin.Context, code *survey.Code, sv *survey.Survey) survey.CodeState {
 	now := s.now()
+	// When survey.Code gains its Voided flag, set Voided: code.Voided here.
 	facts := survey.CodeFacts{Now: now, Survey: sv, Code: code, QuotaUsed: -1}
 	if sv.AcceptsAt(now) != nil {
 		return survey.StateOfCode(facts)
@@ -60,7 +61,7 @@ func (s *Server) knownDevice(c *gin.Context) string {
 // stateStatus is the HTTP status of a code that cannot be answered.
 func stateStatus(st survey.CodeStatus) int {
 	switch st {
-	case survey.CodeNotOpen, survey.CodeEnded:
+	case survey.CodeNotOpen, survey.CodeEnded, survey.CodeVoided:
 		return http.StatusGone
 	}
 	return http.StatusConflict

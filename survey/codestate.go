@@ -16,6 +16,7 @@ const (
 	CodeUsed      CodeStatus = "used"      // a one-time code already answered
 	CodeFull      CodeStatus = "full"      // a shared code's quota is taken
 	CodeAnswered  CodeStatus = "answered"  // this phone has answered already
+	CodeVoided    CodeStatus = "voided"    // the coordinator voided the code
 )
 
 // CodeFacts is what CodeState needs to know about a code at one moment.
@@ -32,6 +33,8 @@ type CodeFacts struct {
 	DeviceAnswered bool
 	// QuotaUsed is how many answers a shared code has taken; -1 when unknown.
 	QuotaUsed int
+	// Voided: the coordinator has voided the code (a lost or misprinted slip).
+	Voided bool
 }
 
 // CodeState is a code's state with the words its respondent reads.
@@ -55,6 +58,7 @@ const (
 	msgStateAnswered = "您已经在这台手机上提交过本问卷，无需重复作答，感谢参与。"
 	msgStateEnded    = "本次调查已经结束，感谢您的关注。"
 	msgStateNotOpen  = "问卷尚未开放，请在开放后再扫码作答。"
+	msgStateVoided   = "该二维码已作废，不能再用于作答。如果您还没有作答，请向学校索取新的二维码。"
 )
 
 // FormatBeijing writes t as a date and time in Beijing time, e.g.
@@ -65,12 +69,14 @@ func FormatBeijing(t time.Time) string {
 }
 
 // StateOfCode says, from what is known at f.Now, whether f.Code can take an
-// answer. The survey's window comes first (nobody can answer outside it),
-// then the code (a used one-time code), then the phone, then a shared code's
-// quota.
+// answer. A voided code comes first, then the survey's window (nobody can
+// answer outside it), then the code (a used one-time code), then the phone,
+// then a shared code's quota.
 func StateOfCode(f CodeFacts) CodeState {
 	sv := f.Survey
 	switch {
+	case f.Voided:
+		return CodeState{Status: CodeVoided, Title: "二维码已作废", Message: msgStateVoided}
 	case sv.Status == Closed || sv.Status == Archived || (sv.Status == Open && !f.Now.Before(sv.Closes)):
 		return CodeState{Status: CodeEnded, Title: "调查已结束",
 			Message: fmt.Sprintf("本次调查已于 %s 结束，感谢您的关注。", FormatBeijing(sv.Closes)), Closes: sv.Closes}

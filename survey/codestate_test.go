@@ -33,6 +33,8 @@ func TestStateOfCode(t *testing.T) {
 		{"quota unknown", CodeFacts{Now: inside, Survey: &open, Code: shared, QuotaUsed: -1}, CodeAvailable, ""},
 		{"phone answered", CodeFacts{Now: inside, Survey: &open, Code: shared, DeviceAnswered: true, QuotaUsed: 7}, CodeAnswered, "这台手机"},
 		{"ended beats used", CodeFacts{Now: inside, Survey: &closed, Code: once, Used: true}, CodeEnded, "结束"},
+		{"voided", CodeFacts{Now: inside, Survey: &open, Code: shared, QuotaUsed: 1, Voided: true}, CodeVoided, "已作废"},
+		{"voided beats ended", CodeFacts{Now: inside, Survey: &closed, Code: once, Voided: true}, CodeVoided, "索取新的二维码"},
 	} {
 		st := StateOfCode(c.f)
 		if st.Status != c.want || !strings.Contains(st.Message, c.says) || st.Available() != (c.want == CodeAvailable) {
