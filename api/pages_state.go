@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"renke/store"
 	"renke/survey"
 	"renke/web"
 )
@@ -30,12 +31,12 @@ func (s *Server) codeState(c *gin.Context, code *survey.Code, sv *survey.Survey)
 	ctx, cancel := context.WithTimeout(c.Request.Context(), stateBudget)
 	defer cancel()
 	if code.Kind == survey.OneTimeCode {
-		holder, _ := s.kv.OnceHolder(ctx, "c:"+code.Code)
+		holder, _ := s.kv.OnceHolder(ctx, store.OnceKey(&survey.Response{CodeKind: code.Kind, Code: code.Code}))
 		facts.Used = holder != ""
 		return survey.StateOfCode(facts)
 	}
 	if dev := s.knownDevice(c); dev != "" {
-		holder, _ := s.kv.OnceHolder(ctx, "d:"+sv.ID+":"+dev)
+		holder, _ := s.kv.OnceHolder(ctx, store.OnceKey(&survey.Response{CodeKind: code.Kind, SurveyID: sv.ID, DeviceID: dev}))
 		facts.DeviceAnswered = holder != ""
 	}
 	if code.Kind == survey.SharedCode && code.Quota > 0 {
