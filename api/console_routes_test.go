@@ -123,7 +123,7 @@ var publicRoutes = map[string]bool{
 func protectedRoutes(t *testing.T, f *consoleFixture) []gin.RouteInfo {
 	t.Helper()
 	var out []gin.RouteInfo
-	for _, r := range f.srv.Handler().(*gin.Engine).Routes() {
+	for _, r := range f.srv.Routes() {
 		key := r.Method + " " + r.Path
 		mine := r.Path == "/console" || strings.HasPrefix(r.Path, "/console/") || r.Path == "/logout" || strings.HasPrefix(r.Path, "/api/v1/")
 		if !mine || publicRoutes[key] {

@@ -24,9 +24,16 @@ func (s *Server) respondentRoutes() error {
 	s.static = web.Static()
 	e := s.engine
 	e.GET("/s/:code", s.formPage)
+	e.HEAD("/s/:code", s.formPage)
 	e.POST("/s/:code", s.formPost)
 	e.GET("/s/:code/thanks", s.thanksPage)
 	e.GET(web.PrivacyPath, func(c *gin.Context) { s.html(c, http.StatusOK, "privacy.html", nil) })
+	icon := func(c *gin.Context) {
+		c.Header("Cache-Control", "public, max-age=86400")
+		c.Data(http.StatusOK, "image/x-icon", web.Favicon())
+	}
+	e.GET("/favicon.ico", icon)
+	e.HEAD("/favicon.ico", icon)
 	assets := http.FileServer(filesOnly(s.static))
 	e.GET(web.StaticPrefix+"*file", func(c *gin.Context) {
 		// Asset links carry a content hash (?v=), so they never change under a URL.
@@ -82,8 +89,12 @@ func (s *Server) message(c *gin.Context, o outcome) {
 // formPage serves the form of a code; it also gives the phone its device cookie.
 func (s *Server) formPage(c *gin.Context) {
 	code, sv, out := s.resolve(c, c.Param("code"))
-	if out.status != 0 {
+	if code == nil || sv == nil {
 		s.message(c, out)
+		return
+	}
+	if st := s.codeState(c, code, sv); !st.Available() {
+		s.statePage(c, st)
 		return
 	}
 	q, ok := sv.Forms[code.Group.Form()]

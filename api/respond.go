@@ -81,8 +81,12 @@ func buildForm(sv *survey.Survey, code *survey.Code) (formJSON, bool) {
 // apiForm serves the form of a code as JSON.
 func (s *Server) apiForm(c *gin.Context) {
 	code, sv, out := s.resolve(c, c.Param("code"))
-	if out.status != 0 {
+	if code == nil || sv == nil {
 		writeJSONOutcome(c, out)
+		return
+	}
+	if st := s.codeState(c, code, sv); !st.Available() {
+		stateJSON(c, st)
 		return
 	}
 	f, ok := buildForm(sv, code)

@@ -38,6 +38,7 @@ type Server struct {
 	kv      *kv.Client
 	log     *slog.Logger
 	engine  *gin.Engine
+	handler http.Handler // engine, compressing what compressible allows
 	metrics *metrics
 	tmpl    *template.Template
 	static  fs.FS
@@ -80,17 +81,25 @@ func New(d Deps) (*Server, error) {
 	if err := s.routes(); err != nil {
 		return nil, err
 	}
+	h, err := withCompression(e)
+	if err != nil {
+		return nil, err
+	}
+	s.handler = h
 	return s, nil
 }
 
+// Routes lists the server's routes (for tests and documentation checks).
+func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }
+
 // Handler is the server's http.Handler.
-func (s *Server) Handler() http.Handler { return s.engine }
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // Serve serves on ln until ctx ends, then drains in-flight requests for up to
 // the configured shutdown timeout.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
-		Handler:           s.engine,
+		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,

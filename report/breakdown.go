@@ -207,13 +207,14 @@ func (d *design) domainRows() (urb, town []DomainRow, schools []SchoolRow) {
 	}
 	sort.Strings(others)
 	for _, k := range append(urbKeys, others...) {
-		if est, _, ok := d.estimate(spec{v: 0, group: -1, doms: byUrb[survey.Urbanicity(k)]}); ok {
-			urb = append(urb, DomainRow{Key: k, Estimate: est})
+		doms := byUrb[survey.Urbanicity(k)]
+		if est, _, ok := d.estimate(spec{v: 0, group: -1, doms: doms}); ok {
+			urb = append(urb, d.domainRow(k, est, doms))
 		}
 	}
 	for _, k := range sortedKeys(byTown) {
 		if est, _, ok := d.estimate(spec{v: 0, group: -1, doms: byTown[k]}); ok {
-			town = append(town, DomainRow{Key: k, Estimate: est})
+			town = append(town, d.domainRow(k, est, byTown[k]))
 		}
 	}
 	for _, k := range sortedKeys(bySchool) {

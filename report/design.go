@@ -161,7 +161,7 @@ func (d *design) estimate(sp spec) (est Estimate, gt groupTotals, ok bool) {
 	return est, gt, true
 }
 
-// variance is the Taylor-linearised, with-replacement variance of METHOD.md §4:
+// variance is the Taylor-linearised, with-replacement variance of docs/method.md §4:
 // Σ_h m_h/(m_h−1) Σ_p (Z_p − Z̄_h)², m_h counting every PSU of stratum h
 // (those without a member of the domain have Z_p = 0, as in svyby).
 //

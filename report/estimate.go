@@ -10,7 +10,7 @@ import (
 
 var nan = math.NaN()
 
-// DefaultBar is the recognition rate a county must reach (METHOD.md §1).
+// DefaultBar is the recognition rate a county must reach (docs/method.md §1).
 const DefaultBar = 0.85
 
 // Config sets up an Estimator.
@@ -205,7 +205,7 @@ func (e *Estimator) Add(u Unit) error {
 	h := e.stratum(u.Stratum)
 	e.vals = fillVars(ci.layout, &u, e.vals, e.dimSum, e.dimN)
 	nv := ci.layout.vars()
-	if u.PSU == u.ID {
+	if u.PSU == u.ID && !u.LabelPSU {
 		e.psuPerH[h]++
 		addSingle(e.singleSlot(h, c, d, nv), e.vals, w0)
 		return nil

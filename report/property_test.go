@@ -148,7 +148,7 @@ func TestNoVariationGivesZeroSE(t *testing.T) {
 	}
 }
 
-// A census is not SE 0 under METHOD.md §4's with-replacement formula: taking
+// A census is not SE 0 under docs/method.md §4's with-replacement formula: taking
 // every principal (N_c = n_c) still gives SE > 0 when their scores differ,
 // the known conservative side of ignoring the finite population correction,
 // and the design effect (against SRS without replacement, zero variance) is

@@ -48,7 +48,7 @@ type ReplicationRow struct {
 // Unit is the row as the estimator takes it, with its weight precomputed
 // (use Config.PrecomputedWeights). The group is the weighting cell.
 func (r *ReplicationRow) Unit() Unit {
-	return Unit{ID: r.ResponseID, Group: r.Group, Cell: string(r.Group), Stratum: r.Stratum, PSU: r.PSU,
+	return Unit{ID: r.ResponseID, Group: r.Group, Cell: string(r.Group), Stratum: r.Stratum, PSU: r.PSU, LabelPSU: true,
 		Weight: r.Weight, Y: r.Y, HasY: r.HasY, Excluded: r.Excluded}
 }
 

@@ -4,7 +4,7 @@ import (
 	"renke/survey"
 )
 
-// Verdict words (METHOD.md §4).
+// Verdict words (docs/method.md §4).
 const (
 	VerdictPass = "达标"
 	VerdictFail = "未达标"
@@ -94,10 +94,22 @@ type ItemRow struct {
 }
 
 // DomainRow is the rate of an urbanicity or township (groups combined with
-// W_g, domain estimation as R's svyby). JSON: key, then the Estimate fields.
+// W_g, domain estimation as R's svyby). JSON: key, then the Estimate fields,
+// psus (PSUs with respondents in the domain), estimable, note and
+// unweighted_rate.
+//
+// When the design gives the domain no variance (one PSU, such as a township
+// with one sampled school, or no degrees of freedom) estimable is false and
+// note says why (NoteOneSchool …): ci_low and ci_high are then the Wilson
+// interval of the unweighted rate within the domain, as for a school, se is
+// 0 and meaningless, and deff, effective_n and pass_probability are null.
 type DomainRow struct {
 	Key string `json:"key"`
 	Estimate
+	PSUs           int     `json:"psus"`
+	Estimable      bool    `json:"estimable"`
+	Note           string  `json:"note,omitempty"`
+	UnweightedRate float64 `json:"unweighted_rate,omitempty"`
 }
 
 // SchoolRow is one school's rate. A school is one PSU, so its design-based
@@ -156,7 +168,7 @@ type Report struct {
 const WeakestPerKind = 3
 
 // Weak is a breakdown row whose rate is below the bar: what pulls the rate
-// down (METHOD.md §4). JSON: kind (group, dimension, item, township or
+// down (docs/method.md §4). JSON: kind (group, dimension, item, township or
 // school), key (group code, dimension, form:item, township, school code),
 // label (Chinese name or item text), rate, n.
 type Weak struct {

@@ -6,7 +6,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// Estimate is one rate with its design-based uncertainty (METHOD.md §4).
+// Estimate is one rate with its design-based uncertainty (docs/method.md §4).
 //
 // JSON fields: rate, se, df, ci_low, ci_high (95%, Student's t, clipped to
 // [0, 1]), n (respondents rated), population (Σw, the estimated population

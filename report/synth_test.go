@@ -9,7 +9,7 @@ import (
 )
 
 // synth makes a synthetic county's valid responses with the sample shares of
-// METHOD.md §2: parents 1/2, each other group 1/12. Schools get about 500
+// docs/method.md §2: parents 1/2, each other group 1/12. Schools get about 500
 // respondents each; principals, deputies, CPPCC members and the public are
 // their own PSUs. With forms, each unit carries item scores drawn from a
 // pool (shared, read-only slices) and y is their mean.

@@ -1,5 +1,5 @@
 // Package report turns valid responses into the weighted recognition rate of
-// METHOD.md §3–§4: weights, design-based (Taylor-linearised) standard errors,
+// docs/method.md §3–§4: weights, design-based (Taylor-linearised) standard errors,
 // Student-t intervals, design effects and every breakdown the report shows,
 // plus the data-quality rules and the replication file. It knows nothing of
 // storage or HTTP, and its numbers agree with R's survey package.
@@ -7,6 +7,7 @@ package report
 
 import (
 	"math"
+	"strings"
 
 	"renke/survey"
 )
@@ -19,15 +20,19 @@ type Unit struct {
 	// Cell is the weighting cell (CellKey). Empty means the group itself.
 	Cell string
 	// Stratum and PSU are the design stratum and primary sampling unit of
-	// METHOD.md §4. PSUs are nested in strata (R's nest=TRUE). A unit whose
+	// docs/method.md §4. PSUs are nested in strata (R's nest=TRUE). A unit whose
 	// PSU equals its ID is its own PSU, which the estimator keeps without
-	// per-PSU state.
+	// per-PSU state, unless LabelPSU is set.
 	Stratum string
 	PSU     string
+	// LabelPSU takes PSU as a label whatever it equals, as R does: units
+	// sharing it share a PSU even when it is one unit's own ID. Units read
+	// from a replication file set it; the server's own units leave it unset.
+	LabelPSU bool
 	// Weight is the precomputed weight, used only when the estimator is
 	// configured with PrecomputedWeights; otherwise w = N_c/n_c.
 	Weight float64
-	Y      float64 // respondent score y_i (METHOD.md §3)
+	Y      float64 // respondent score y_i (docs/method.md §3)
 	HasY   bool    // false when no answer was scored: counted, not rated
 	// Excluded marks a response excluded by the quality rules or an evaluator.
 	Excluded   bool
@@ -44,7 +49,7 @@ type Unit struct {
 // Valid reports whether the unit enters the estimates (not excluded, with a score).
 func (u *Unit) Valid() bool { return u.HasY && !u.Excluded }
 
-// CellKey is the weighting cell of METHOD.md §4: group × urbanicity, and ×
+// CellKey is the weighting cell of docs/method.md §4: group × urbanicity, and ×
 // grade band for students and parents, joined by "|" (e.g. "parent|城区|g1-2").
 func CellKey(g survey.Group, u survey.Urbanicity, b survey.Band) string {
 	if g.HasBand() {
@@ -53,11 +58,40 @@ func CellKey(g survey.Group, u survey.Urbanicity, b survey.Band) string {
 	return string(g) + "|" + string(u)
 }
 
+// CellLabel is the Chinese name of a weighting cell or design stratum key
+// (CellKey, DesignLabels): "parent|乡村|g1-2" is 家长 · 乡村 · 1–2年级,
+// "cppcc|" is 政协委员, "school|城区" is 学校 · 城区. A key it cannot read is
+// returned as it is.
+func CellLabel(key string) string {
+	parts := strings.Split(key, "|")
+	var out []string
+	switch g := survey.Group(parts[0]); {
+	case g.Valid():
+		out = append(out, g.Label())
+	case parts[0] == strings.TrimSuffix(SchoolStratumPrefix, "|"):
+		out = append(out, "学校")
+	default:
+		return key
+	}
+	for _, p := range parts[1:] {
+		switch {
+		case p == "":
+		case survey.Urbanicity(p).Valid():
+			out = append(out, p)
+		case survey.Band(p).Valid():
+			out = append(out, survey.Band(p).Label())
+		default:
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, " · ")
+}
+
 // SchoolStratumPrefix starts the design stratum of the groups reached through
 // a school; the school's urbanicity follows ("school|城区").
 const SchoolStratumPrefix = "school|"
 
-// DesignLabels returns the design stratum and PSU of a response (METHOD.md §4):
+// DesignLabels returns the design stratum and PSU of a response (docs/method.md §4):
 // students, parents and teachers have their school as PSU, in stratum
 // "school|<urbanicity>"; the other groups are each their own PSU, in stratum
 // "<group>|<urbanicity>".

@@ -45,10 +45,15 @@ func ParseGroupWeights(s string) (map[survey.Group]float64, error) {
 	return w, nil
 }
 
+// maxDupsShown bounds the repeated response ids an error names.
+const maxDupsShown = 10
+
 // EstimateReplication reads a replication file and estimates the overall and
 // group rates with the weights written in it; excluded rows and rows without
 // y are counted only. With explicit group weights (non-nil), every group with
-// valid rows must have one (0 leaves it out on purpose).
+// valid rows must have one (0 leaves it out on purpose). A response id that
+// repeats is refused, naming the lines; PSU labels are taken as labels, as
+// R's svydesign does (rows sharing a label share a PSU, whatever ids they have).
 func EstimateReplication(ctx context.Context, r io.Reader, groupWeights map[survey.Group]float64, bar float64) (*Summary, error) {
 	rr, err := NewReplicationReader(r)
 	if err != nil {
@@ -59,6 +64,8 @@ func EstimateReplication(ctx context.Context, r io.Reader, groupWeights map[surv
 		return nil, err
 	}
 	var seen [7]bool
+	lines := map[string]int{} // response id → its line
+	var dups []string
 	for n := 0; ; n++ {
 		if n%8192 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -70,14 +77,30 @@ func EstimateReplication(ctx context.Context, r io.Reader, groupWeights map[surv
 		if err != nil {
 			return nil, err
 		}
+		line, _ := rr.r.FieldPos(0)
+		if first, dup := lines[row.ResponseID]; dup {
+			dups = append(dups, fmt.Sprintf("“%s”（第 %d 行与第 %d 行）", row.ResponseID, first, line))
+			continue
+		}
+		lines[row.ResponseID] = line
+		if len(dups) > 0 {
+			continue // only look for more repeats: the estimate is refused
+		}
 		u := row.Unit()
 		if err := e.Add(u); err != nil {
-			line, _ := rr.r.FieldPos(0)
 			return nil, &CSVError{Line: line, Msg: err.Error()}
 		}
 		if u.Valid() {
 			seen[groupIndex(u.Group)] = true
 		}
+	}
+	if len(dups) > 0 {
+		shown := dups[:min(len(dups), maxDupsShown)]
+		more := ""
+		if len(dups) > len(shown) {
+			more = fmt.Sprintf(" 等 %d 处", len(dups))
+		}
+		return nil, fmt.Errorf("应答编号 response_id 重复，每份应答只能出现一次：%s%s", strings.Join(shown, "；"), more)
 	}
 	if groupWeights != nil {
 		for i, g := range survey.Groups {

@@ -1,5 +1,5 @@
 // Package sampling turns a county's sampling frame into a reproducible
-// stratified sample plan (METHOD.md §2 and §4): the frame and its checks,
+// stratified sample plan (docs/method.md §2 and §4): the frame and its checks,
 // the sample size, the allocation over groups, grade bands and urbanicity,
 // the systematic PPS draw of schools, the per-school quotas and the
 // expected precision. It knows nothing of HTTP or storage.
@@ -110,7 +110,7 @@ type Frame struct {
 }
 
 // Population is the frame count N of the weighting cell group × urbanicity ×
-// band (METHOD.md §4). Students and parents count the pupils of the band's
+// band (docs/method.md §4). Students and parents count the pupils of the band's
 // grades (one parent per pupil); teachers and principals the schools' staff;
 // the public the resident population. An empty u or b sums over it. Deputies
 // and CPPCC members have no urbanicity: for them u must be empty. ok is false

@@ -11,7 +11,7 @@ import (
 	"renke/survey"
 )
 
-// Defaults of a plan (METHOD.md §2 and the choices documented on Options).
+// Defaults of a plan (docs/method.md §2 and the choices documented on Options).
 const (
 	DefaultRate          = 0.0015 // 1.5‰ of the resident population
 	DefaultTakePerSchool = 40     // students + parents + teachers asked per drawn school

@@ -25,7 +25,7 @@ type allocation struct {
 // nonParents are the six groups that share the non-parent half equally.
 var nonParents = []survey.Group{survey.Student, survey.Teacher, survey.Principal, survey.Deputy, survey.CPPCC, survey.Public}
 
-// allocate splits n over groups, bands and strata (METHOD.md §2):
+// allocate splits n over groups, bands and strata (docs/method.md §2):
 //   - parents get ceil(n/2), the other six groups share the rest equally; a
 //     group whose frame population is below its share is taken whole and the
 //     leftover goes to the other non-parent groups (and, when all of them are
@@ -35,8 +35,11 @@ var nonParents = []survey.Group{survey.Student, survey.Teacher, survey.Principal
 //   - every group but deputies and CPPCC members is split over 城区/镇区/乡村 in
 //     proportion to the resident population, never above the cell's frame
 //     population; largest remainders, with the cumulative rounding error of
-//     earlier rows as tie-break, so each stratum's total stays within one of
-//     its proportional share when no cap binds.
+//     earlier rows (against their proportional, uncapped share) as
+//     tie-break; rows where a cap binds go first, so the rounding of the
+//     others makes up what they could not take as far as it can, and each
+//     stratum's total stays within one of its proportional share when no cap
+//     binds. The notes say where the split could not follow the residents.
 func allocate(f *Frame, n int) (*allocation, error) {
 	a := &allocation{group: map[survey.Group]int{}, cell: map[cellID]int{}}
 	pop := func(g survey.Group, u survey.Urbanicity, b survey.Band) int { v, _ := f.Population(g, u, b); return v }
@@ -83,40 +86,34 @@ func allocate(f *Frame, n int) (*allocation, error) {
 	for j, u := range survey.Urbanicities {
 		weights[j] = float64(f.County.PopulationIn(u))
 	}
+	rows, err := a.stratumRows(pop)
+	if err != nil {
+		return nil, err
+	}
+	wsum := 0.0
+	for _, w := range weights {
+		wsum += w
+	}
+	// deficit carries, per stratum, how far the rows so far fall short of
+	// their proportional share (capped cells included), so that the rounding
+	// of later rows leans towards the strata left short.
 	deficit := make([]float64, len(survey.Urbanicities))
-	for _, g := range survey.Groups {
-		if g == survey.Deputy || g == survey.CPPCC {
-			a.cell[cellID{g: g}] = a.group[g]
-			continue
+	for _, r := range rows {
+		ucaps := make([]int, len(survey.Urbanicities))
+		for j, u := range survey.Urbanicities {
+			ucaps[j] = pop(r.g, u, r.b)
 		}
-		bands := survey.BandsFor(g)
-		rows := []int{a.group[g]}
-		if len(bands) > 0 {
-			bcaps := make([]int, len(bands))
-			for i, b := range bands {
-				bcaps[i] = pop(g, "", b)
-			}
-			if rows, _, err = apportion(a.group[g], ones(len(bands)), bcaps, nil); err != nil {
-				return nil, fmt.Errorf("allocate %s bands: %w", g, err)
-			}
-		} else {
-			bands = []survey.Band{""}
+		alloc, _, err := apportion(r.n, weights, ucaps, deficit)
+		if err != nil {
+			return nil, fmt.Errorf("allocate %s %s over strata: %w", r.g, r.b, err)
 		}
-		for i, b := range bands {
-			ucaps := make([]int, len(survey.Urbanicities))
-			for j, u := range survey.Urbanicities {
-				ucaps[j] = pop(g, u, b)
-			}
-			alloc, exact, err := apportion(rows[i], weights, ucaps, deficit)
-			if err != nil {
-				return nil, fmt.Errorf("allocate %s %s over strata: %w", g, b, err)
-			}
-			for j, u := range survey.Urbanicities {
-				a.cell[cellID{g, u, b}] = alloc[j]
-				deficit[j] += exact[j] - float64(alloc[j])
-			}
+		for j, u := range survey.Urbanicities {
+			a.cell[cellID{r.g, u, r.b}] = alloc[j]
+			deficit[j] += float64(r.n)*weights[j]/wsum - float64(alloc[j])
 		}
 	}
+	a.balanceStrata(rows, weights, wsum, pop)
+	a.noteStrata(f, weights, wsum)
 	return a, nil
 }
 

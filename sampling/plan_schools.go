@@ -36,7 +36,7 @@ func capacity(s *School, c cellID) int {
 
 // stratumList is the stratum's schools in draw order: by township, then by
 // enrolment (largest first), then by code — the implicit stratification of
-// METHOD.md §4.
+// docs/method.md §4.
 func stratumList(f *Frame, u survey.Urbanicity) []*School {
 	var list []*School
 	for i := range f.Schools {

@@ -36,7 +36,7 @@ type Precision struct {
 //
 // with W_g normalised over the groups with a quota. Weighting within groups and
 // the finite population are ignored. The design effect is Var(ŷ) over the same
-// sum with ρ = 0. df = PSUs − strata as in METHOD.md §4: the drawn schools in
+// sum with ρ = 0. df = PSUs − strata as in docs/method.md §4: the drawn schools in
 // up to three strata, each county-level respondent its own PSU in stratum
 // group × urbanicity. The pass probability is P(ŷ ≥ 0.85) with
 // ŷ = p + SE·t_df (Student's t, as the report's verdict uses).

@@ -5,7 +5,7 @@ package survey
 
 import "fmt"
 
-// Group is one of the seven respondent groups of METHOD.md §1.
+// Group is one of the seven respondent groups of docs/method.md §1.
 type Group string
 
 // The seven respondent groups.
@@ -34,7 +34,7 @@ func (g Group) Label() string { return groupLabels[g] }
 func (g Group) Valid() bool { _, ok := groupLabels[g]; return ok }
 
 // ViaSchool reports whether the group is reached through a sampled school
-// (students, parents and teachers), so the school is its PSU (METHOD.md §4).
+// (students, parents and teachers), so the school is its PSU (docs/method.md §4).
 func (g Group) ViaSchool() bool { return g == Student || g == Parent || g == Teacher }
 
 // HasBand reports whether the group's weighting cells are split by grade band.

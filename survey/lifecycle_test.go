@@ -23,7 +23,7 @@ func TestNewSurveyDefaults(t *testing.T) {
 		t.Errorf("county %q status %q id %q", sv.County, sv.Status, sv.ID)
 	}
 	if len(sv.Scheme) != 4 || sv.Scheme[OptDontKnow] != 0 || sv.Scheme[OptNotRecognise] != 0 || sv.Scheme[OptRecognise] != 1 {
-		t.Errorf("scheme %v, want METHOD.md §3's default", sv.Scheme)
+		t.Errorf("scheme %v, want docs/method.md §3's default", sv.Scheme)
 	}
 	if _, scored := sv.Scheme[OptDontKnow]; scored {
 		t.Error("不了解 must be left out of the denominator")

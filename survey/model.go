@@ -5,7 +5,7 @@ import "time"
 // FormKind names one of the three questionnaire forms.
 type FormKind string
 
-// The three forms of METHOD.md §1.
+// The three forms of docs/method.md §1.
 const (
 	StudentForm FormKind = "student" // 学生卷
 	StaffForm   FormKind = "staff"   // 校长教师卷

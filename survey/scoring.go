@@ -27,7 +27,7 @@ var DefaultOptionLabels = map[string]string{
 // default) is an answer that is left out of the denominator.
 type Scheme map[string]float64
 
-// DefaultScheme is METHOD.md §3's default: 1, 1, 1, 0, and 不了解 unscored.
+// DefaultScheme is docs/method.md §3's default: 1, 1, 1, 0, and 不了解 unscored.
 func DefaultScheme() Scheme {
 	return Scheme{OptRecognise: 1, OptRatherAgree: 1, OptBasicallyAgree: 1, OptNotRecognise: 0}
 }
@@ -59,7 +59,7 @@ func (s Scheme) Score(code string) (float64, bool) {
 	return v, ok
 }
 
-// RespondentScore is y_i of METHOD.md §3: the mean score of the items answered
+// RespondentScore is y_i of docs/method.md §3: the mean score of the items answered
 // with a scored option. ok is false when no answer was scored.
 func (s Scheme) RespondentScore(answers map[string]string) (y float64, ok bool) {
 	// Sum in a fixed order so the result is bit-for-bit reproducible.
@@ -82,7 +82,7 @@ func (s Scheme) RespondentScore(answers map[string]string) (y float64, ok bool) 
 	return sum / float64(n), true
 }
 
-// DefaultGroupWeights is W_g of METHOD.md §4: parents 1/2, each other group 1/12.
+// DefaultGroupWeights is W_g of docs/method.md §4: parents 1/2, each other group 1/12.
 func DefaultGroupWeights() map[Group]float64 {
 	w := make(map[Group]float64, len(Groups))
 	for _, g := range Groups {

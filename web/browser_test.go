@@ -222,6 +222,12 @@ func TestFormInBrowser(t *testing.T) {
 		if bad := eval(t, `Array.prototype.map.call(document.querySelectorAll(".q.bad"), function (e) { return e.id; }).join()`); bad != "q-s04" {
 			t.Errorf("incomplete submit marks %q, want q-s04", bad)
 		}
+		// The marked question lands fully visible, below the sticky progress bar.
+		if pos := eval(t, `(function () { var q = document.getElementById("q-s04").getBoundingClientRect(),
+			b = document.querySelector(".bar").getBoundingClientRect();
+			return [Math.round(q.top - b.bottom) >= 0, Math.round(q.bottom) <= innerHeight, b.top === 0].join(); })()`); pos != "true,true,true" {
+			t.Errorf("the first unanswered question is not fully visible below the bar (below bar, above screen bottom, bar at top: %s)", pos)
+		}
 		if msg := eval(t, `document.getElementById("msg").textContent`); !strings.Contains(msg, fmt.Sprintf("还有 %d 题没有作答", n-3)) || !strings.Contains(msg, "不知道") {
 			t.Errorf("incomplete submit says %q", msg)
 		}

@@ -76,6 +76,9 @@ type ThanksPage struct {
 type MessagePage struct {
 	Title   string // heading, e.g. 问卷尚未开放或已结束
 	Message string // one or two sentences of Chinese
+	// State is the access code's state (survey.CodeStatus, e.g. used, full)
+	// when the page tells why a code cannot be answered; tests and styles key on it.
+	State string
 }
 
 // secondsPerItem is the reading-and-answering time the reassurance line assumes.

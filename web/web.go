@@ -63,3 +63,9 @@ var parsed = sync.OnceValues(func() (*template.Template, error) {
 // Templates returns the respondent page templates, parsed once. Execute them
 // by file name: form.html, thanks.html, message.html.
 func Templates() (*template.Template, error) { return parsed() }
+
+//go:embed favicon.ico
+var favicon []byte
+
+// Favicon is the site's icon (a 32×32 PNG in an ICO file), served at /favicon.ico.
+func Favicon() []byte { return favicon }

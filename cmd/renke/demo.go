@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -55,7 +56,11 @@ func runDemo(ctx context.Context, args []string) error {
 	if res.TryCode != "" {
 		fmt.Printf("\n用手机试答（家长共享码）：%s/s/%s\n", base, res.TryCode)
 		if u, err := url.Parse(base); err == nil && (u.Hostname() == "127.0.0.1" || u.Hostname() == "localhost") {
-			fmt.Println("  手机访问需要本机的局域网地址：用 renke serve --addr 0.0.0.0:8080 --public-url http://<本机IP>:8080 启动。")
+			port := "8080"
+			if _, p, err := net.SplitHostPort(e.cfg.Addr); err == nil && p != "" {
+				port = p // the port the server is told to use (--addr, RENKE_ADDR, make run ADDR=…)
+			}
+			fmt.Printf("  手机访问需要本机的局域网地址：用 renke serve --addr 0.0.0.0:%s --public-url http://<本机IP>:%s 启动。\n", port, port)
 		}
 	}
 	fmt.Printf("\n继续模拟答卷：renke simulate --survey %s --responses 50\n", res.SurveyID)

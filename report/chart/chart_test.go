@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
 )
 
 var groups = []Row{
@@ -211,6 +213,23 @@ func BenchmarkIntervalsSVG(b *testing.B) {
 		}
 		if _, err := f.SVG(); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestDotLabelsClearTheIntervals: the school chart writes its rates in a
+// column right of 100%, never over an interval; the bar charts write each
+// rate after its own interval.
+func TestDotLabelsClearTheIntervals(t *testing.T) {
+	dots := style{radius: 2.5, labelColumn: true}
+	bars := style{radius: 3}
+	const one = 500
+	for _, c := range []struct{ hi, dot vg.Length }{{300, 250}, {499, 480}, {500, 500}} {
+		if x := dots.labelX(c.hi, c.dot, one); x <= one {
+			t.Errorf("dot chart label at %v, inside the axis (100%% at %v)", x, one)
+		}
+		if x := bars.labelX(c.hi, c.dot, one); x <= c.hi || x <= c.dot+bars.radius {
+			t.Errorf("bar chart label at %v over its interval (%v) or dot (%v)", x, c.hi, c.dot)
 		}
 	}
 }

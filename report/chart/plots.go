@@ -24,9 +24,11 @@ func Intervals(title string, rows []Row, bar float64) (*Figure, error) {
 }
 
 // Dots draws rates as dots with their 95% intervals (a dot plot, for many
-// rows such as schools), the first row at the top.
+// rows such as schools), the first row at the top. The rates are written in
+// a column right of 100%, clear of every interval: rows are close, and a
+// label beside its own interval would run into the next row's.
 func Dots(title string, rows []Row, bar float64) (*Figure, error) {
-	return build(title, rows, bar, style{rowHeight: 0.5 * vg.Centimeter, radius: 2.5, width: 1, labelSize: 7})
+	return build(title, rows, bar, style{rowHeight: 0.5 * vg.Centimeter, radius: 2.5, width: 1, labelSize: 7, labelColumn: true})
 }
 
 // Percent formats a rate as a percentage with one decimal.
@@ -39,6 +41,18 @@ type style struct {
 	radius    vg.Length // of the dot at the rate
 	width     vg.Length // of the interval line
 	labelSize vg.Length
+	// labelColumn writes the rate labels in a column right of 100% rather
+	// than after each interval.
+	labelColumn bool
+}
+
+// labelX is where a row's rate label starts: after its interval and dot, or
+// in the column right of 100% (one, the axis position of 100%).
+func (st style) labelX(hi, dot, one vg.Length) vg.Length {
+	if st.labelColumn {
+		return one + 4
+	}
+	return max(hi, dot+st.radius) + 4
 }
 
 func check(rows []Row) error {
@@ -124,7 +138,7 @@ func (iv *intervals) Plot(c draw.Canvas, p *plot.Plot) {
 		c.StrokeLine2(ls, lo, y-cap, lo, y+cap)
 		c.StrokeLine2(ls, hi, y-cap, hi, y+cap)
 		c.DrawGlyph(draw.GlyphStyle{Color: line, Radius: iv.st.radius, Shape: draw.CircleGlyph{}}, vg.Point{X: trX(r.Rate), Y: y})
-		c.FillText(iv.text, vg.Point{X: max(hi, trX(r.Rate)+iv.st.radius) + 4, Y: y}, iv.labels[i])
+		c.FillText(iv.text, vg.Point{X: iv.st.labelX(hi, trX(r.Rate), trX(1)), Y: y}, iv.labels[i])
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"renke/report"
 )
 
 // chromium finds the browser: $RENKE_TEST_CHROMIUM, else chromium on PATH.
@@ -71,7 +73,7 @@ func TestHTMLInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := in.Report.Overall
-	for _, want := range []string{o.Verdict, pct(o.Rate), pct(o.CILow), pct(*o.PassProbability)} {
+	for _, want := range []string{o.Verdict, pct(o.Rate), pct(o.CILow), report.FormatPassProbability(*o.PassProbability)} {
 		if !strings.Contains(verdict, want) {
 			t.Errorf("verdict box %q lacks %q", verdict, want)
 		}

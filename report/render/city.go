@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"sort"
+	"strings"
 	"time"
 
 	"renke/report"
@@ -38,7 +39,13 @@ func NewCityRow(in *Input) (CityRow, error) {
 	v := newView(in)
 	r := CityRow{SurveyID: v.SurveyID, County: v.County, Title: v.Title, Status: in.Survey.Status,
 		Planned: v.Sample.Planned, Received: v.Sample.Received, Valid: v.Sample.Valid,
-		Excluded: v.Quality.Exclude, Flagged: v.Quality.Flagged, Warnings: v.Warnings}
+		Excluded: v.Quality.Exclude, Flagged: v.Quality.Flagged}
+	// The suspicious schools have their own column: their warning is not repeated.
+	for _, w := range v.Warnings {
+		if w != suspectWarning(v) {
+			r.Warnings = append(r.Warnings, w)
+		}
+	}
 	if v.HasData { // without data, the first warning says so
 		o := v.Verdict.Overall
 		r.Overall = &o
@@ -94,7 +101,7 @@ func CityXLSX(w io.Writer, rows []CityRow, generated time.Time, version string) 
 	for _, r := range cityOrder(rows) {
 		cells := []any{r.County, r.Title, r.SurveyID, r.Status.Label(), r.verdictOf()}
 		if o := r.Overall; o != nil {
-			cells = append(cells, o.Rate, o.CILow, o.CIHigh, o.SE, o.DF, o.PassProbability, yesNo(o.CIClearsBar))
+			cells = append(cells, o.Rate, o.CILow, o.CIHigh, o.SE, o.DF, probp(o.PassProbability), yesNo(o.CIClearsBar))
 		} else {
 			cells = append(cells, nil, nil, nil, nil, nil, nil, nil)
 		}
@@ -103,7 +110,7 @@ func CityXLSX(w io.Writer, rows []CityRow, generated time.Time, version string) 
 	}
 	b.sheet("各区县", []xcol{{"区县", 0, 12}, {"调查", 0, 30}, {"调查编号", 0, 18}, {"状态", 0, 8}, {"结论", 0, 8},
 		{"认可度", fmtPct, 9}, {"95%下限", fmtPct, 9}, {"95%上限", fmtPct, 9}, {"标准误", fmtSE, 9}, {"自由度", 0, 8},
-		{"达标概率", fmtPct, 9}, {"区间高于达标线", 0, 12}, {"计划样本", 0, 9}, {"收到应答", 0, 9}, {"完成率", fmtPct, 9},
+		{"达标概率", 0, 9}, {"区间高于达标线", 0, 12}, {"计划样本", 0, 9}, {"收到应答", 0, 9}, {"完成率", fmtPct, 9},
 		{"有效应答", 0, 9}, {"剔除", 0, 8}, {"标记", 0, 8}, {"可疑学校", fmtWrap, 30}, {"数据质量与其他提示", fmtWrap, 60}}, out)
 	b.sheet("说明", []xcol{{"说明", fmtWrap, 100}}, [][]any{
 		{"每行一项调查，按总体认可度由低到高排列；没有估计的调查排在最后。"},
@@ -128,7 +135,7 @@ func joinCN(parts []string) string {
 		if out != "" {
 			out += "；"
 		}
-		out += p
+		out += strings.TrimRight(p, "。；")
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 
+	"renke/report"
 	"renke/report/chart"
 )
 
@@ -26,6 +27,10 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 		}
 		return fmt.Sprintf("%.0f", *x)
 	},
+	"hasNotes":  hasNotes,
+	"cellLabel": report.CellLabel,
+	"probp":     probp,
+	"seText":    seText,
 	"rates": func(head string, notes bool, rows []rateRow) any {
 		return struct {
 			Head  string

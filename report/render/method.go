@@ -47,6 +47,14 @@ func newChain(in *Input) chainView {
 }
 
 // method is the method page: design, scoring, weights, variance, quality rules.
+// floorText names the sample-size floor when there is one.
+func floorText(floor int) string {
+	if floor <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("（不少于 %d 人）", floor)
+}
+
 func method(in *Input) []section {
 	sv, p := in.Survey, in.Plan
 	var out []section
@@ -54,8 +62,8 @@ func method(in *Input) []section {
 	if p != nil {
 		drawn := len(p.Schools)
 		design.Paras = append(design.Paras,
-			fmt.Sprintf("样本量按常住人口 %d 人的 %.2f‰ 确定为 %d 人（下限 %d）。学生、家长和教师通过抽中的学校调查：各城乡层内的学校按乡镇和在校生数排序，以与在校生数成比例的系统抽样（PPS）从随机起点抽取，共抽中 %d 所学校，每校计划约 %d 人。校长、人大代表、政协委员和其他群众从全县名单中抽取。",
-				p.Population, p.Rate*1000, p.Total, p.Floor, drawn, p.TakePerSchool),
+			fmt.Sprintf("样本量按常住人口 %d 人的 %.2f‰ 确定为 %d 人%s。学生、家长和教师通过抽中的学校调查：各城乡层内的学校按乡镇和在校生数排序，以与在校生数成比例的系统抽样（PPS）从随机起点抽取，共抽中 %d 所学校，每校计划约 %d 人。校长、人大代表、政协委员和其他群众从全县名单中抽取。",
+				p.Population, p.Rate*1000, p.Total, floorText(p.Floor), drawn, p.TakePerSchool),
 			fmt.Sprintf("抽样随机种子为 %d：用同一抽样框和同一种子重新抽样，得到完全相同的样本，任何人都可以复核抽样没有被挑选。", p.Seed))
 	} else {
 		design.Paras = append(design.Paras, "本调查没有保存抽样方案（抽样框、样本量和随机种子），无法复核样本是如何抽取的。")

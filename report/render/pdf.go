@@ -167,7 +167,7 @@ func rateTable(head string, notes bool, rows []rateRow) pdfTable {
 	}
 	t := pdfTable{cols: cols(left, heads, widths...)}
 	for _, r := range rows {
-		cells := []string{r.Label, pct(r.Rate), pct(r.CILow) + " – " + pct(r.CIHigh), fmt.Sprintf("%.4f", r.SE), fmt.Sprint(r.N), num2(r.Deff)}
+		cells := []string{r.Label, pct(r.Rate), pct(r.CILow) + " – " + pct(r.CIHigh), seText(r), fmt.Sprint(r.N), num2(r.Deff)}
 		if notes {
 			cells = append([]string{r.Label, r.Note}, cells[1:]...)
 		}
@@ -206,8 +206,8 @@ func pdfRates(d *pdfDoc, v *view, cs *chartSet) {
 	d.heading(v.Sections["items"], 14)
 	d.table(rateTable("题目", true, v.Items))
 	d.heading(v.Sections["areas"], 14)
-	d.table(rateTable("城乡", false, v.Urbanicities))
-	d.table(rateTable("乡镇", false, v.Townships))
+	d.table(rateTable("城乡", hasNotes(v.Urbanicities), v.Urbanicities))
+	d.table(rateTable("乡镇", hasNotes(v.Townships), v.Townships))
 	var first *chart.Figure
 	if len(cs.Schools) > 0 {
 		first = cs.Schools[0]

@@ -1,6 +1,10 @@
 package render
 
-import "fmt"
+import (
+	"fmt"
+
+	"renke/report"
+)
 
 func pdfQuality(d *pdfDoc, v *view) {
 	q := v.Quality
@@ -69,7 +73,7 @@ func pdfMethod(d *pdfDoc, v *view) {
 			if c.Frame != nil {
 				frame = fmt.Sprintf("%.0f", *c.Frame)
 			}
-			t.add(false, c.Cell, frame, fmt.Sprint(c.N), fmt.Sprintf("%.2f", c.Weight))
+			t.add(false, report.CellLabel(c.Cell), frame, fmt.Sprint(c.N), fmt.Sprintf("%.2f", c.Weight))
 		}
 		d.table(t)
 	}

@@ -177,15 +177,24 @@ func warnings(in *Input, v *view) []string {
 	if q := v.Quality; q.Ran && q.Responses > 0 && float64(q.Exclude) > 0.1*float64(q.Responses) {
 		w = append(w, fmt.Sprintf("剔除应答 %d 份，占全部应答的 %s。", q.Exclude, pct(float64(q.Exclude)/float64(q.Responses))))
 	}
-	if n := len(v.Quality.Suspects); n > 0 {
-		var names []string
-		for _, s := range v.Quality.Suspects {
-			names = append(names, s.Name)
-		}
-		w = append(w, fmt.Sprintf("%d 所学校的作答模式可疑（集中提交或整卷同一答案比例高）：%s。详见“数据质量”。", n, strings.Join(names, "、")))
+	if s := suspectWarning(v); s != "" {
+		w = append(w, s)
 	}
 	if n := len(v.Stuffing.Findings); n > 0 {
 		w = append(w, fmt.Sprintf("有 %d 项作答模式证据（模板作答、代答、异常一致或一次性码连续使用），按独立作答计算不寻常且经错误发现率控制。详见“数据质量”。", n))
 	}
 	return w
+}
+
+// suspectWarning names the schools whose answer patterns look suspicious; "" when none.
+func suspectWarning(v *view) string {
+	n := len(v.Quality.Suspects)
+	if n == 0 {
+		return ""
+	}
+	var names []string
+	for _, s := range v.Quality.Suspects {
+		names = append(names, s.Name)
+	}
+	return fmt.Sprintf("%d 所学校的作答模式可疑（集中提交或整卷同一答案比例高）：%s。详见“数据质量”。", n, strings.Join(names, "、"))
 }

@@ -79,6 +79,9 @@ type rateRow struct {
 	Weighted    float64
 	GroupWeight float64 // W_g, for groups
 	Below       bool
+	// NoDesign: the design gives the row no variance (a domain with one
+	// PSU): CILow–CIHigh is a Wilson interval, SE and Deff are not shown.
+	NoDesign bool
 }
 
 type weakRow struct {
@@ -149,10 +152,10 @@ func (v *view) fillRates(rep *report.Report, names map[string]schoolInfo) {
 			Note: it.Form.Label() + " · " + it.Dimension + " · " + it.Item, Estimate: it.Estimate})
 	}
 	for _, u := range rep.Urbanicities {
-		v.Urbanicities = append(v.Urbanicities, rateRow{Key: u.Key, Label: u.Key, Estimate: u.Estimate})
+		v.Urbanicities = append(v.Urbanicities, domainRateRow(u))
 	}
 	for _, t := range rep.Townships {
-		v.Townships = append(v.Townships, rateRow{Key: t.Key, Label: t.Key, Estimate: t.Estimate})
+		v.Townships = append(v.Townships, domainRateRow(t))
 	}
 	for _, s := range rep.Schools {
 		e := s.Estimate
@@ -223,7 +226,7 @@ func newVerdict(rep *report.Report) verdict {
 	}
 	v.Lines = append(v.Lines, ci)
 	if o.PassProbability != nil {
-		v.Lines = append(v.Lines, fmt.Sprintf("考虑抽样误差，真实认可度不低于 %s 的概率为 %s。", pct0(o.Bar), pct(*o.PassProbability)))
+		v.Lines = append(v.Lines, fmt.Sprintf("考虑抽样误差，真实认可度不低于 %s 的概率：%s。", pct0(o.Bar), report.FormatPassProbability(*o.PassProbability)))
 	} else {
 		v.Lines = append(v.Lines, "自由度不足，无法计算真实认可度达标的概率。")
 	}
@@ -243,6 +246,42 @@ func pctp(x *float64) string {
 		return "—"
 	}
 	return pct(*x)
+}
+
+// domainRateRow is an urbanicity's or township's row; one the design gives
+// no variance says so in its note and shows its Wilson interval.
+func domainRateRow(d report.DomainRow) rateRow {
+	r := rateRow{Key: d.Key, Label: d.Key, Estimate: d.Estimate, NoDesign: !d.Estimable}
+	if !d.Estimable {
+		r.Note = d.Note + "；区间为范围内未加权比例的 Wilson 区间，不给达标概率"
+	}
+	return r
+}
+
+// hasNotes reports whether any row has a note.
+func hasNotes(rows []rateRow) bool {
+	for _, r := range rows {
+		if r.Note != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// probp formats an optional probability of passing by report.FormatPassProbability; "—" when absent.
+func probp(x *float64) string {
+	if x == nil {
+		return "—"
+	}
+	return report.FormatPassProbability(*x)
+}
+
+// seText is a standard error with four decimals, "—" for a row without design variance.
+func seText(r rateRow) string {
+	if r.NoDesign {
+		return "—"
+	}
+	return fmt.Sprintf("%.4f", r.SE)
 }
 
 // num2 formats an optional number with two decimals; "—" when absent.

@@ -151,7 +151,11 @@ func yesNo(b bool) string {
 func (b *xlsxBook) rateSheet(name string, heads []xcol, rows []rateRow, lead func(rateRow) []any) {
 	out := make([][]any, 0, len(rows))
 	for _, r := range rows {
-		cells := append(lead(r), r.Rate, r.SE, r.CILow, r.CIHigh, r.N, r.Population, r.Deff, r.EffectiveN, yesNo(r.Below))
+		var se any = r.SE
+		if r.NoDesign {
+			se = "—"
+		}
+		cells := append(lead(r), r.Rate, se, r.CILow, r.CIHigh, r.N, r.Population, r.Deff, r.EffectiveN, yesNo(r.Below))
 		out = append(out, cells)
 	}
 	b.sheet(name, append(append([]xcol{}, heads...), rateCols...), out)

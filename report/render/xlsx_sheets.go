@@ -3,6 +3,8 @@ package render
 import (
 	"fmt"
 	"strings"
+
+	"renke/report"
 )
 
 // Sheet names; tests and users find the numbers by them.
@@ -25,7 +27,7 @@ func xlsxSummary(b *xlsxBook, v *view) {
 		rows = append(rows, kv{"结论", o.Verdict, 0}, kv{"总体认可度", o.Rate, fmtPct}, kv{"标准误", o.SE, fmtSE},
 			kv{"95%下限", o.CILow, fmtPct}, kv{"95%上限", o.CIHigh, fmtPct}, kv{"自由度", o.DF, 0},
 			kv{"达标线", o.Bar, fmtPct}, kv{"整个区间高于达标线", yesNo(o.CIClearsBar), 0},
-			kv{"达标概率", o.PassProbability, fmtPct}, kv{"设计效应", o.Deff, fmtDec2},
+			kv{"达标概率", probp(o.PassProbability), 0}, kv{"设计效应", o.Deff, fmtDec2},
 			kv{"说明", v.Verdict.Headline + strings.Join(v.Verdict.Lines, ""), fmtWrap})
 	} else {
 		rows = append(rows, kv{"结论", "无结论", 0}, kv{"说明", v.NoData, fmtWrap})
@@ -101,8 +103,8 @@ func xlsxRates(b *xlsxBook, v *view) {
 	b.rateSheet("题目", []xcol{{"代码", 0, 12}, {"题目", fmtWrap, 50}, {"问卷 · 维度", 0, 24}}, v.Items, func(r rateRow) []any {
 		return []any{r.Key, r.Label, r.Note}
 	})
-	b.rateSheet("城乡", []xcol{{"城乡", 0, 8}}, v.Urbanicities, func(r rateRow) []any { return []any{r.Label} })
-	b.rateSheet("乡镇", []xcol{{"乡镇", 0, 14}}, v.Townships, func(r rateRow) []any { return []any{r.Label} })
+	b.rateSheet("城乡", []xcol{{"城乡", 0, 8}, {"说明", fmtWrap, 30}}, v.Urbanicities, func(r rateRow) []any { return []any{r.Label, r.Note} })
+	b.rateSheet("乡镇", []xcol{{"乡镇", 0, 14}, {"说明", fmtWrap, 30}}, v.Townships, func(r rateRow) []any { return []any{r.Label, r.Note} })
 	rows = rows[:0]
 	for _, r := range v.Schools {
 		rows = append(rows, []any{r.Key, r.Label, r.Note, r.Rate, r.CILow, r.CIHigh, r.Weighted, r.SE, r.N, yesNo(r.Below)})
@@ -112,7 +114,7 @@ func xlsxRates(b *xlsxBook, v *view) {
 		{"有效样本", 0, 9}, {"低于达标线", 0, 10}}, rows)
 	rows = rows[:0]
 	for _, c := range v.Cells {
-		rows = append(rows, []any{c.Cell, c.Group.Label(), c.Frame, c.N, c.Weight})
+		rows = append(rows, []any{report.CellLabel(c.Cell), c.Group.Label(), c.Frame, c.N, c.Weight})
 	}
 	b.sheet("权重", []xcol{{"加权单元", 0, 28}, {"群体", 0, 10}, {"抽样框人数 N_c", 0, 14}, {"有效应答 n_c", 0, 12}, {"权重 w", fmtDec2, 10}}, rows)
 }

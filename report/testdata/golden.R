@@ -1,6 +1,6 @@
 #!/usr/bin/env Rscript
 # Reference values for package report, computed with R's survey package
-# (Lumley) exactly as METHOD.md §4 prescribes:
+# (Lumley) exactly as docs/method.md §4 prescribes:
 #   svydesign(ids=~psu, strata=~stratum, weights=~w, nest=TRUE, data=valid)
 #   svyby(~y, ~group, des, svymean, covmat=TRUE); svycontrast(b, W); degf(des)
 #   options(survey.lonely.psu = "adjust")

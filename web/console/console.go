@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"renke/account"
+	"renke/report"
 	"renke/survey"
 	"renke/web/asset"
 )
@@ -83,6 +84,7 @@ var funcs = template.FuncMap{
 	"percent":    Percent,
 	"num":        Number,
 	"rate":       Rate,
+	"passProb":   func(p *float64) string { return report.FormatPassProbability(*p) },
 	"groupLabel": func(g survey.Group) string { return g.Label() },
 	"can":        func(u *account.User, p string) bool { return u != nil && u.Can(account.Permission(p)) },
 	"contains":   func(list []string, s string) bool { return contains(list, s) },

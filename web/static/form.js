@@ -77,6 +77,14 @@
     msg.textContent = text;
     if (text) { msg.removeAttribute('hidden'); } else { msg.setAttribute('hidden', ''); }
   }
+  // Scroll so that fs lies fully below the sticky progress bar (as much of it
+  // as the screen holds), rather than under it.
+  function reveal(fs) {
+    var bar = document.querySelector('.bar');
+    var top = fs.getBoundingClientRect().top + (window.pageYOffset || document.documentElement.scrollTop);
+    var y = top - (bar ? bar.offsetHeight : 0) - 8;
+    if (window.scrollTo) { window.scrollTo(0, Math.max(0, y)); }
+  }
   // Highlight fieldset fs with text, and bring it into view.
   function mark(fs, text) {
     var old = f.querySelectorAll('.q.bad');
@@ -89,7 +97,7 @@
     w.setAttribute('role', 'alert');
     w.textContent = text;
     fs.appendChild(w);
-    if (fs.scrollIntoView) { fs.scrollIntoView(true); }
+    reveal(fs);
     var first = fs.querySelector('input');
     if (first && first.focus) { try { first.focus({ preventScroll: true }); } catch (e) { first.focus(); } }
   }

@@ -1,0 +1,86 @@
+package api
+
+import (
+	"context"
+	"crypto/hmac"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"renke/store"
+	"renke/survey"
+	"renke/web"
+)
+
+// stateBudget bounds the Redis look-ups behind a code's state: past it the
+// state is what is known so far (the submission checks again anyway).
+const stateBudget = 500 * time.Millisecond
+
+// codeState says whether code can be answered now, from the counters the
+// submission path keeps in Redis (best effort: an empty or unreachable Redis
+// shows the form, and the submission decides).
+func (s *Server) codeState(c *gin.Context, code *survey.Code, sv *survey.Survey) survey.CodeState {
+	now := s.now()
+	// When survey.Code gains its Voided flag, set Voided: code.Voided here.
+	facts := survey.CodeFacts{Now: now, Survey: sv, Code: code, QuotaUsed: -1}
+	if sv.AcceptsAt(now) != nil {
+		return survey.StateOfCode(facts)
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), stateBudget)
+	defer cancel()
+	if code.Kind == survey.OneTimeCode {
+		holder, _ := s.kv.OnceHolder(ctx, store.OnceKey(&survey.Response{CodeKind: code.Kind, Code: code.Code}))
+		facts.Used = holder != ""
+		return survey.StateOfCode(facts)
+	}
+	if dev := s.knownDevice(c); dev != "" {
+		holder, _ := s.kv.OnceHolder(ctx, store.OnceKey(&survey.Response{CodeKind: code.Kind, SurveyID: sv.ID, DeviceID: dev}))
+		facts.DeviceAnswered = holder != ""
+	}
+	if code.Kind == survey.SharedCode && code.Quota > 0 {
+		if n, err := s.kv.QuotaUsed(ctx, code.Code); err == nil {
+			facts.QuotaUsed = int(n)
+		}
+	}
+	return survey.StateOfCode(facts)
+}
+
+// knownDevice is the device id of a valid device cookie, or "" (no cookie is set).
+func (s *Server) knownDevice(c *gin.Context) string {
+	v, err := c.Cookie(deviceCookie)
+	if err != nil {
+		return ""
+	}
+	if id, mac, ok := strings.Cut(v, "."); ok && hmac.Equal([]byte(mac), []byte(s.sign("dev", id))) {
+		return id
+	}
+	return ""
+}
+
+// stateStatus is the HTTP status of a code that cannot be answered.
+func stateStatus(st survey.CodeStatus) int {
+	switch st {
+	case survey.CodeNotOpen, survey.CodeEnded, survey.CodeVoided:
+		return http.StatusGone
+	}
+	return http.StatusConflict
+}
+
+// statePage shows a code that cannot be answered, before any question.
+func (s *Server) statePage(c *gin.Context, st survey.CodeState) {
+	s.html(c, stateStatus(st.Status), "message.html", web.MessagePage{Title: st.Title, Message: st.Message, State: string(st.Status)})
+}
+
+// stateJSON answers GET /api/v1/codes/<code>/form for a code that cannot be answered.
+func stateJSON(c *gin.Context, st survey.CodeState) {
+	body := gin.H{"error": st.Message, "state": st.Status, "title": st.Title}
+	if !st.Opens.IsZero() {
+		body["opens"] = st.Opens
+	}
+	if !st.Closes.IsZero() {
+		body["closes"] = st.Closes
+	}
+	c.JSON(stateStatus(st.Status), body)
+}
