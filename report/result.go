@@ -132,6 +132,7 @@ type SchoolRow struct {
 //	cells                      []CellRow, by cell key
 //	weakest                    []Weak: per kind, up to WeakestPerKind rows below the bar, lowest first
 //	quality                    QualitySummary (set by the caller; null when not run)
+//	verification               Verification: the chains' checks (set by the caller)
 type Report struct {
 	SurveyID     string          `json:"survey_id,omitempty"`
 	County       string          `json:"county,omitempty"`
@@ -150,6 +151,7 @@ type Report struct {
 	Cells        []CellRow       `json:"cells"`
 	Weakest      []Weak          `json:"weakest"`
 	Quality      *QualitySummary `json:"quality"`
+	Verification *Verification   `json:"verification,omitempty"`
 }
 
 // WeakestPerKind is how many rows of each kind Report.Weakest names.

@@ -68,6 +68,10 @@ func (s *Store) AppendAudit(ctx context.Context, e *account.Entry) error {
 		if err == nil {
 			a.seq, a.hash = e.Seq, e.Hash
 			a.appended.Add(1)
+			// The hint and checkpoints tell a verifier where the log
+			// ended, should its tail be deleted.
+			s.setHeadHint(ctx, AuditChain, e.Seq, e.Hash)
+			s.checkpointIfDue(ctx, AuditChain, e.Seq, e.Hash, false)
 			return nil
 		}
 		a.known = false

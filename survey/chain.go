@@ -89,3 +89,12 @@ func (v *Verifier) Next(r *Response) error { return v.v.Next(r) }
 
 // Head is the last verified sequence number and hash.
 func (v *Verifier) Head() (int64, string) { return v.v.Head() }
+
+// NewChecker starts a check of a survey's chain that names every break
+// (see hashchain.Checker).
+func NewChecker() *hashchain.Checker { return hashchain.NewChecker("response") }
+
+// ResumeChecker continues a check from a head already verified.
+func ResumeChecker(seq int64, head string) *hashchain.Checker {
+	return hashchain.ResumeChecker("response", seq, head)
+}
