@@ -3,6 +3,9 @@ package reporting
 import (
 	"context"
 
+	"renke/evidence/checkpoint"
+	"renke/report"
+
 	"renke/hashchain"
 	"renke/store"
 	"renke/survey"
@@ -50,4 +53,20 @@ func responseAt(rs []survey.Response, seq int64) *survey.Response {
 // auditAnchors is what the database says of the audit log's end.
 func auditAnchors(ctx context.Context, st *store.Store) ([]hashchain.Anchor, error) {
 	return st.Anchors(ctx, store.AuditChain)
+}
+
+// signHeads puts into the report a checkpoint of each chain's verified head,
+// signed with the server's key, for the evaluator to keep with the report;
+// a chain that did not verify gets none.
+func signHeads(st *store.Store, rep *report.Report, d *Data) {
+	k := st.SigningKey()
+	if k == nil {
+		return
+	}
+	if d.ResponseCheck.OK {
+		rep.Checkpoint = checkpoint.Sign(k, d.Survey.ID, d.ResponseCheck.Verified, d.ResponseCheck.Head, d.Generated)
+	}
+	if d.AuditCheck.OK {
+		rep.Verification.AuditCheckpoint = checkpoint.Sign(k, checkpoint.AuditChain, d.AuditCheck.Verified, d.AuditCheck.Head, d.Generated)
+	}
 }

@@ -173,6 +173,7 @@ func finish(ctx context.Context, st *store.Store, l *loaded, trail trailFunc) (*
 	rep.SurveyID, rep.County, rep.Title = sv.ID, sv.County, sv.Title
 	rep.ChainHead, rep.ChainLength = l.head, l.seq
 	rep.Verification = &report.Verification{Responses: d.ResponseCheck, Audit: d.AuditCheck}
+	signHeads(st, rep, d)
 	return rep, d, nil
 }
 

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"io"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +17,8 @@ import (
 
 	"renke/account"
 	"renke/config"
+	"renke/hashchain"
+	"renke/reporting"
 	"renke/survey"
 )
 
@@ -159,4 +165,103 @@ func TestVerifyCatchesEachTamper(t *testing.T) {
 	e.close()
 	expectBreak(t, "audit tail cut", []string{"--data", data, "--audit"}, "missing at the end", "the chain ends at")
 	expectBreak(t, "audit tail cut", []string{"--data", data, "--audit", "--checkpoint", auditFile}, "missing at the end")
+}
+
+// TestReportCarriesCheckpointAndVerification: every report format states a
+// checkpoint of the verified head signed with the server's key (JSON with
+// the key's fingerprint; the PDF prints fingerprint and head); the JSON
+// report names every break, as the HTML one does; the checkpoint saved from
+// the JSON report is one verify --checkpoint accepts.
+func TestReportCarriesCheckpointAndVerification(t *testing.T) {
+	ctx := context.Background()
+	data := t.TempDir()
+	e := openData(t, data)
+	defer func() { e.close() }()
+	sv := seedSurvey(t, e.store, "北川县", 60, nil)
+	rep, d, err := reporting.Build(ctx, e.store, sv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := e.cfg.Signing
+	cp := rep.Checkpoint
+	if cp == nil || cp.Verify(key.Public()) != nil || cp.Seq != 60 || cp.Head != rep.ChainHead || cp.Key != key.Fingerprint() {
+		t.Fatalf("report checkpoint %+v", cp)
+	}
+	if v := rep.Verification; v == nil || !v.Responses.OK || v.Responses.Verified != 60 || v.AuditCheckpoint == nil {
+		t.Fatalf("report verification %+v", v)
+	}
+	var js, pdf bytes.Buffer
+	if err := renderers["json"](&js, rep, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := renderers["pdf"](&pdf, rep, d); err != nil {
+		t.Fatal(err)
+	}
+	var parsed struct {
+		Checkpoint   json.RawMessage `json:"checkpoint"`
+		Verification struct {
+			Responses hashchain.Result `json:"responses"`
+		} `json:"verification"`
+	}
+	if err := json.Unmarshal(js.Bytes(), &parsed); err != nil || !parsed.Verification.Responses.OK {
+		t.Fatalf("JSON report: %v %+v", err, parsed.Verification)
+	}
+	cpFile := filepath.Join(data, "from-report.json")
+	if err := os.WriteFile(cpFile, parsed.Checkpoint, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if text := pdfText(t, pdf.Bytes()); !strings.Contains(text, key.Fingerprint()) || !strings.Contains(strings.ReplaceAll(text, "\n", ""), cp.Head) {
+		t.Errorf("the PDF does not print the key's fingerprint %s and the head %s", key.Fingerprint(), cp.Head)
+	}
+
+	// Two edits and a deletion: the JSON report names each of them.
+	for _, seq := range []int64{7, 40} {
+		if _, err := e.store.Collection("responses").UpdateOne(ctx, bson.M{"survey_id": sv.ID, "seq": seq},
+			bson.M{"$set": bson.M{"ua_family": "edited"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.store.Collection("responses").DeleteOne(ctx, bson.M{"survey_id": sv.ID, "seq": 20}); err != nil {
+		t.Fatal(err)
+	}
+	rep, d, err = reporting.Build(ctx, e.store, sv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, b := range rep.Verification.Responses.Breaks {
+		got = append(got, b.String())
+	}
+	if want := "seq 7: content changed | seq 20: missing | seq 40: content changed"; strings.Join(got, " | ") != want || rep.Checkpoint != nil {
+		t.Fatalf("JSON breaks %q (checkpoint %v), want %q", got, rep.Checkpoint != nil, want)
+	}
+	var html bytes.Buffer
+	if err := renderers["html"](&html, rep, d); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"seq 7 (response", "seq 20: missing", "seq 40 (response"} {
+		if !strings.Contains(html.String(), w) {
+			t.Errorf("HTML report does not name %q", w)
+		}
+	}
+	e.close()
+	expectBreak(t, "report's checkpoint", []string{"--data", data, "--survey", sv.ID, "--checkpoint", cpFile}, "seq 7 (response", "seq 20: missing")
+	e = openData(t, data)
+}
+
+// pdfText extracts a PDF's text with pdftotext, or skips the test.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed (poppler-utils)")
+	}
+	path := filepath.Join(t.TempDir(), "r.pdf")
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
 }
