@@ -67,6 +67,10 @@ type Entry struct {
 	After   string    `json:"after,omitempty" bson:"after,omitempty"`   // JSON
 	Note    string    `json:"note,omitempty" bson:"note,omitempty"`
 	Addr    string    `json:"addr,omitempty" bson:"addr,omitempty"` // keyed hash of the client address
+	// Settings holds, for an entry that changed settings deciding a
+	// survey's number, the SHA-256 of each such setting as stored after the
+	// change (by setting name; see package evidence). The store stamps it.
+	Settings map[string]string `json:"settings,omitempty" bson:"settings,omitempty"`
 
 	// The log is one hash chain (package hashchain) in the order entries
 	// were appended; the store seals each entry as it appends it.
@@ -91,6 +95,9 @@ type canonicalEntry struct {
 	After   string `json:"after"`
 	Note    string `json:"note"`
 	Addr    string `json:"addr"`
+	// Added later: omitted when empty, so entries written before encode
+	// (and verify) as they did.
+	Settings map[string]string `json:"settings,omitempty"`
 }
 
 // CanonicalJSON is the entry's canonical encoding: every field but the
@@ -99,7 +106,8 @@ func (e *Entry) CanonicalJSON() []byte {
 	b, err := json.Marshal(canonicalEntry{ID: e.ID, Seq: e.Seq,
 		At:    e.At.UTC().Truncate(time.Millisecond).Format(time.RFC3339Nano),
 		Actor: e.Actor, ActorID: e.ActorID, Role: e.Role, Action: e.Action, County: e.County,
-		Survey: e.Survey, Target: e.Target, Before: e.Before, After: e.After, Note: e.Note, Addr: e.Addr})
+		Survey: e.Survey, Target: e.Target, Before: e.Before, After: e.After, Note: e.Note, Addr: e.Addr,
+		Settings: e.Settings})
 	if err != nil {
 		panic(fmt.Sprintf("account: canonical encoding cannot fail: %v", err))
 	}

@@ -45,7 +45,7 @@ func TestCheckerNamesEveryBreak(t *testing.T) {
 		want    string
 	}{
 		"untouched": {func(rs []*rec) []*rec { return rs }, nil, ""},
-		"edited": {func(rs []*rec) []*rec { rs[7].body = "x"; return rs }, nil, "seq 8: content changed"},
+		"edited":    {func(rs []*rec) []*rec { rs[7].body = "x"; return rs }, nil, "seq 8: content changed"},
 		"edited, hash recomputed": {func(rs []*rec) []*rec { rs[7].body = "x"; reseal(rs[7:8], 0); return rs },
 			nil, "seq 8: " + hashchain.ReasonRecomputed},
 		"two edits and a removal": {func(rs []*rec) []*rec {

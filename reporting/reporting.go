@@ -41,8 +41,11 @@ type Data struct {
 	// ResponseCheck and AuditCheck are the full results of checking the
 	// response chain and the audit log, as the JSON report carries them.
 	ResponseCheck, AuditCheck hashchain.Result
-	Generated                 time.Time
-	Version                   string
+	// Settings are the settings computed from, each checked against the
+	// newest audit entry that changed it.
+	Settings  []report.SettingCheck
+	Generated time.Time
+	Version   string
 }
 
 // Build computes the report of a survey from the store.
@@ -163,6 +166,11 @@ func finish(ctx context.Context, st *store.Store, l *loaded, trail trailFunc) (*
 		d.Unaudited = unaudited(d.Overrides, d.Audit, d.Generated)
 	}
 	d.AuditChain = d.AuditCheck.State()
+	set, err := dataSettings(ctx, st, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	d.Settings = CheckSettings(set, d.Audit)
 	rep, err := Estimate(d)
 	if errors.Is(err, report.ErrNoData) {
 		return nil, d, err // the data are there; only no rate can be estimated
@@ -172,7 +180,7 @@ func finish(ctx context.Context, st *store.Store, l *loaded, trail trailFunc) (*
 	}
 	rep.SurveyID, rep.County, rep.Title = sv.ID, sv.County, sv.Title
 	rep.ChainHead, rep.ChainLength = l.head, l.seq
-	rep.Verification = &report.Verification{Responses: d.ResponseCheck, Audit: d.AuditCheck}
+	rep.Verification = &report.Verification{Responses: d.ResponseCheck, Audit: d.AuditCheck, Settings: d.Settings}
 	signHeads(st, rep, d)
 	return rep, d, nil
 }

@@ -31,9 +31,9 @@ func init() {
 // CheckpointEvery is how often a growing chain gets a stored checkpoint.
 const CheckpointEvery = time.Minute
 
-// evidence is the store's signing key and when each chain was last
+// evidenceState is the store's signing key and when each chain was last
 // checkpointed by this process.
-type evidence struct {
+type evidenceState struct {
 	mu   sync.Mutex
 	key  *signing.Key
 	last map[string]cpMark

@@ -34,7 +34,7 @@ type Store struct {
 	chains map[string]*chainState // per-survey append lock and cached head
 
 	audit    auditChain     // this process's appends to the audit chain
-	evidence evidence       // the signing key and checkpoint times
+	evidence evidenceState  // the signing key and checkpoint times
 	counts   codeCounts     // shared passes counting responses by code
 	flushes  sync.WaitGroup // flushes under way, for Close
 	closed   atomic.Bool

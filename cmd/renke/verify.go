@@ -110,10 +110,18 @@ func surveyLine(ctx context.Context, e *env, id string, extra ...hashchain.Ancho
 	if err != nil {
 		return "", err
 	}
-	if err := res.Err(); err != nil {
-		return "", err
+	checks, serr := reporting.SettingsCheck(ctx, e.store, id)
+	if cerr := res.Err(); cerr != nil || serr != nil {
+		return "", errors.Join(cerr, serr)
 	}
-	return fmt.Sprintf("%d responses, chain head %s%s", res.Verified, res.Head, anchorNote(anchors)), nil
+	recorded := 0
+	for _, c := range checks {
+		if c.Recorded != "" {
+			recorded++
+		}
+	}
+	return fmt.Sprintf("%d responses, chain head %s%s; settings match the audit log (%d of %d recorded there)",
+		res.Verified, res.Head, anchorNote(anchors), recorded, len(checks)), nil
 }
 
 // checkSurvey checks a survey's response chain record by record and against

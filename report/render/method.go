@@ -46,6 +46,9 @@ func newChain(in *Input) chainView {
 	if cp := checkpointText(in); cp != "" {
 		c.Verify = append([]string{cp}, c.Verify...)
 	}
+	if st := settingsText(in); st != "" {
+		c.Verify = append(c.Verify, st)
+	}
 	return c
 }
 
