@@ -32,6 +32,7 @@ const (
 	ActCodesIssue     Action = "codes.issue"
 	ActExclusion      Action = "exclusion.override"
 	ActQualityRules   Action = "quality.rules" // a survey's data-quality rules changed
+	ActPurge          Action = "survey.purge"  // respondents' personal fields removed after the retention
 )
 
 var actionLabels = map[Action]string{
@@ -40,7 +41,7 @@ var actionLabels = map[Action]string{
 	ActCountyCreate: "登记区县", ActSurveyCreate: "新建调查", ActSurveyOpen: "开放调查",
 	ActSurveyClose: "结束调查", ActSurveyWeights: "修改群体权重", ActSurveyScheme: "修改计分方案",
 	ActSurveyFrame: "上传抽样框", ActSurveyPlan: "抽取样本", ActCodesIssue: "发放访问码", ActExclusion: "剔除决定更改",
-	ActQualityRules: "修改数据质量规则",
+	ActQualityRules: "修改数据质量规则", ActPurge: "清除应答者个人信息",
 }
 
 // Label is the action's Chinese name.

@@ -205,3 +205,12 @@ func (r Result) Err() error {
 
 // State is the result in the shape of a Verifier's State.
 func (r Result) State() State { return State{Length: r.Verified, Head: r.Head, Err: r.Err()} }
+
+// With returns the result with more breaks (found by checks of the records'
+// other parts), all in sequence order.
+func (r Result) With(more ...Break) Result {
+	r.Breaks = append(slices.Clone(r.Breaks), more...)
+	slices.SortStableFunc(r.Breaks, func(a, b Break) int { return int(a.From - b.From) })
+	r.OK = len(r.Breaks) == 0
+	return r
+}

@@ -16,17 +16,13 @@ import (
 // responses were read: a tail cut below them, or a record at them
 // rewritten, is named.
 func responseCheck(l *loaded) hashchain.Result {
-	res := l.check
-	res.Breaks = append([]hashchain.Break(nil), res.Breaks...)
-	res.Breaks = append(res.Breaks, hashchain.CheckAnchors(res.Last, func(seq int64) (string, bool) {
+	return l.check.With(hashchain.CheckAnchors(l.check.Last, func(seq int64) (string, bool) {
 		r := responseAt(l.responses, seq)
 		if r == nil {
 			return "", false
 		}
 		return r.Hash, true
 	}, l.anchors)...)
-	res.OK = len(res.Breaks) == 0
-	return res
 }
 
 // responseAt finds the response with sequence number seq among rs, which

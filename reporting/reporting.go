@@ -116,15 +116,23 @@ func extend(ctx context.Context, st *store.Store, sv *survey.Survey, prev *loade
 	if prev != nil {
 		after = prev.lastSeq()
 	}
+	key, err := st.CommitKey(ctx, sv.ID, false)
+	if err != nil {
+		return nil, err
+	}
+	var uncommitted []hashchain.Break
 	err = st.EachResponseAfter(ctx, sv.ID, after, func(r *survey.Response) error {
 		v.Add(r)
+		if key != nil && !r.CommitmentHolds(key) {
+			uncommitted = append(uncommitted, survey.CommitmentBreak(r))
+		}
 		l.responses = append(l.responses, *r)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	l.check = v.Result()
+	l.check = v.Result().With(uncommitted...)
 	l.check.Records += before
 	l.seq, l.head, l.chainErr = l.check.Verified, l.check.Head, l.check.Err()
 	return l, nil

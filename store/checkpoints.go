@@ -31,12 +31,15 @@ func init() {
 // CheckpointEvery is how often a growing chain gets a stored checkpoint.
 const CheckpointEvery = time.Minute
 
-// evidenceState is the store's signing key and when each chain was last
-// checkpointed by this process.
+// evidenceState is the store's signing key, when each chain was last
+// checkpointed by this process, and the surveys' commitment keys.
 type evidenceState struct {
 	mu   sync.Mutex
 	key  *signing.Key
 	last map[string]cpMark
+
+	kmu  sync.Mutex
+	keys map[string][]byte // surveys' commitment keys read or made (see CommitKey)
 }
 
 type cpMark struct {

@@ -123,6 +123,15 @@ func TestVerifyCatchesEachTamper(t *testing.T) {
 	e.close()
 	expectBreak(t, "edit", []string{"--data", data, "--survey", id}, "seq 8 (response", "content changed")
 
+	// 1b. A device id changed: the commitment names it.
+	e = openData(t, data)
+	if _, err := e.store.Collection("responses").UpdateOne(ctx, bson.M{"survey_id": id, "seq": 9},
+		bson.M{"$set": bson.M{"device_id": "someone-else"}}); err != nil {
+		t.Fatal(err)
+	}
+	e.close()
+	expectBreak(t, "device id", []string{"--data", data, "--survey", id}, "seq 9 (response", "do not match their commitment")
+
 	// 2. The tail rewritten from seq 12 with recomputed hashes, the hint
 	// moved and the stored checkpoints deleted: only the file tells.
 	e = openData(t, data)
@@ -232,7 +241,7 @@ func TestReportCarriesCheckpointAndVerification(t *testing.T) {
 	for _, b := range rep.Verification.Responses.Breaks {
 		got = append(got, b.String())
 	}
-	if want := "seq 7: content changed | seq 20: missing | seq 40: content changed"; strings.Join(got, " | ") != want || rep.Checkpoint != nil {
+	if want := "seq 7: " + survey.ReasonUncommitted + " | seq 20: missing | seq 40: " + survey.ReasonUncommitted; strings.Join(got, " | ") != want || rep.Checkpoint != nil {
 		t.Fatalf("JSON breaks %q (checkpoint %v), want %q", got, rep.Checkpoint != nil, want)
 	}
 	var html bytes.Buffer

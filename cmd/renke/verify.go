@@ -132,12 +132,23 @@ func checkSurvey(ctx context.Context, e *env, id string, extra ...hashchain.Anch
 		return hashchain.Result{}, nil, err
 	}
 	anchors = append(anchors, extra...)
-	c := survey.NewChecker()
-	c.Expect(anchors...)
-	if err := e.store.EachResponse(ctx, id, func(r *survey.Response) error { c.Add(r); return nil }); err != nil {
+	key, err := e.store.CommitKey(ctx, id, false)
+	if err != nil {
 		return hashchain.Result{}, nil, err
 	}
-	return c.Result(anchors...), anchors, nil
+	c := survey.NewChecker()
+	c.Expect(anchors...)
+	var uncommitted []hashchain.Break
+	if err := e.store.EachResponse(ctx, id, func(r *survey.Response) error {
+		c.Add(r)
+		if key != nil && !r.CommitmentHolds(key) {
+			uncommitted = append(uncommitted, survey.CommitmentBreak(r))
+		}
+		return nil
+	}); err != nil {
+		return hashchain.Result{}, nil, err
+	}
+	return c.Result(anchors...).With(uncommitted...), anchors, nil
 }
 
 // auditLine verifies the audit log and says how many entries and their head.
