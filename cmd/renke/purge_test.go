@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"renke/account"
+	"renke/evidence/retention"
 	"renke/store"
 	"renke/survey"
 )
@@ -27,7 +28,7 @@ func TestPurgeKeepsTheChain(t *testing.T) {
 		t.Fatalf("responses with personal fields before: %d %v", n, err)
 	}
 	e.close()
-	if err := runPurge(ctx, []string{"--data", data, "--survey", sv.ID}); !errors.Is(err, ErrNotEnded) {
+	if err := runPurge(ctx, []string{"--data", data, "--survey", sv.ID}); !errors.Is(err, retention.ErrNotEnded) {
 		t.Fatalf("purge of an open survey: %v", err)
 	}
 	e = openData(t, data)
