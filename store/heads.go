@@ -14,7 +14,8 @@ import (
 	"renke/survey"
 )
 
-// colChainHeads keeps each survey's chain head: {_id: survey, seq, hash}.
+// colChainHeads keeps each survey's chain head, and the audit log's under
+// AuditChain: {_id: survey or "audit", seq, hash, at}.
 //
 // It is a hint, read by _id, so that a process starting to append to a long
 // chain need not find the head among the responses (a scan of the whole
