@@ -70,6 +70,7 @@ const (
 	ViewProgress      Permission = "progress.view"      // quota fill and responses per hour
 	ViewReports       Permission = "reports.view"       // reports and raw exports
 	OverrideExclusion Permission = "exclusion.override" // record an exclusion override with a reason
+	PurgePersonal     Permission = "personal.purge"     // remove respondents' personal fields from an ended survey (admins)
 )
 
 var grants = map[Role][]Permission{

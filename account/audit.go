@@ -32,6 +32,7 @@ const (
 	ActCodesIssue     Action = "codes.issue"
 	ActExclusion      Action = "exclusion.override"
 	ActQualityRules   Action = "quality.rules" // a survey's data-quality rules changed
+	ActPurge          Action = "survey.purge"  // respondents' personal fields removed after the retention
 )
 
 var actionLabels = map[Action]string{
@@ -40,7 +41,7 @@ var actionLabels = map[Action]string{
 	ActCountyCreate: "登记区县", ActSurveyCreate: "新建调查", ActSurveyOpen: "开放调查",
 	ActSurveyClose: "结束调查", ActSurveyWeights: "修改群体权重", ActSurveyScheme: "修改计分方案",
 	ActSurveyFrame: "上传抽样框", ActSurveyPlan: "抽取样本", ActCodesIssue: "发放访问码", ActExclusion: "剔除决定更改",
-	ActQualityRules: "修改数据质量规则",
+	ActQualityRules: "修改数据质量规则", ActPurge: "清除应答者个人信息",
 }
 
 // Label is the action's Chinese name.
@@ -67,6 +68,10 @@ type Entry struct {
 	After   string    `json:"after,omitempty" bson:"after,omitempty"`   // JSON
 	Note    string    `json:"note,omitempty" bson:"note,omitempty"`
 	Addr    string    `json:"addr,omitempty" bson:"addr,omitempty"` // keyed hash of the client address
+	// Settings holds, for an entry that changed settings deciding a
+	// survey's number, the SHA-256 of each such setting as stored after the
+	// change (by setting name; see package evidence). The store stamps it.
+	Settings map[string]string `json:"settings,omitempty" bson:"settings,omitempty"`
 
 	// The log is one hash chain (package hashchain) in the order entries
 	// were appended; the store seals each entry as it appends it.
@@ -91,6 +96,9 @@ type canonicalEntry struct {
 	After   string `json:"after"`
 	Note    string `json:"note"`
 	Addr    string `json:"addr"`
+	// Added later: omitted when empty, so entries written before encode
+	// (and verify) as they did.
+	Settings map[string]string `json:"settings,omitempty"`
 }
 
 // CanonicalJSON is the entry's canonical encoding: every field but the
@@ -99,7 +107,8 @@ func (e *Entry) CanonicalJSON() []byte {
 	b, err := json.Marshal(canonicalEntry{ID: e.ID, Seq: e.Seq,
 		At:    e.At.UTC().Truncate(time.Millisecond).Format(time.RFC3339Nano),
 		Actor: e.Actor, ActorID: e.ActorID, Role: e.Role, Action: e.Action, County: e.County,
-		Survey: e.Survey, Target: e.Target, Before: e.Before, After: e.After, Note: e.Note, Addr: e.Addr})
+		Survey: e.Survey, Target: e.Target, Before: e.Before, After: e.After, Note: e.Note, Addr: e.Addr,
+		Settings: e.Settings})
 	if err != nil {
 		panic(fmt.Sprintf("account: canonical encoding cannot fail: %v", err))
 	}

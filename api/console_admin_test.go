@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"renke/account"
+	"renke/hashchain"
 	"renke/store"
 )
 
@@ -109,10 +110,15 @@ func TestConsoleAdminManagesCountiesAndUsers(t *testing.T) {
 	}
 	res, body = admin.get("/api/v1/audit?limit=2")
 	var page struct {
-		Entries []account.Entry `json:"entries"`
+		Entries      []account.Entry  `json:"entries"`
+		Verification hashchain.Result `json:"verification"`
 	}
 	if res.StatusCode != http.StatusOK || json.Unmarshal(body, &page) != nil || len(page.Entries) != 2 {
 		t.Errorf("audit API limit=2: %d %s", res.StatusCode, body)
+	}
+	// The JSON carries the same verification as the page.
+	if v := page.Verification; v.OK || len(v.Breaks) != 1 || v.Breaks[0].String() != "seq 2: content changed" || v.Verified != 1 {
+		t.Errorf("audit API verification after an edit: %+v", v)
 	}
 	if res, _ := admin.get("/api/v1/audit?limit=0"); res.StatusCode != http.StatusBadRequest {
 		t.Errorf("audit API limit=0: %d", res.StatusCode)

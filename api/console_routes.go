@@ -96,6 +96,7 @@ func (s *Server) consoleRoutes() error {
 	a.POST("/surveys/:id/codes", s.apiIssueCodes)
 	a.GET("/surveys/:id/progress", s.apiProgress)
 	a.GET("/surveys/:id/audit", s.apiSurveyAudit)
+	a.POST("/surveys/:id/purge", s.apiPurge)
 	a.GET("/surveys/:id/frame", s.apiFrame)
 	a.PUT("/surveys/:id/frame", s.apiPutFrame)
 	a.GET("/surveys/:id/plan", s.apiPlan)

@@ -95,6 +95,7 @@ var routeRules = map[string]rule{
 	"POST /api/v1/surveys/:id/codes":            {scopeSurvey, account.ManageCodes},
 	"GET /api/v1/surveys/:id/progress":          {scopeSurvey, account.ViewProgress},
 	"GET /api/v1/surveys/:id/audit":             {scopeSurvey, account.ViewSurvey},
+	"POST /api/v1/surveys/:id/purge":            {scopeSurvey, account.PurgePersonal},
 	"GET /api/v1/surveys/:id/frame":             {scopeSurvey, account.ViewSurvey},
 	"PUT /api/v1/surveys/:id/frame":             {scopeSurvey, account.EditSurvey},
 	"GET /api/v1/surveys/:id/plan":              {scopeSurvey, account.ViewSurvey},

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"renke/evidence/checkpoint"
 	"renke/survey"
 )
 
@@ -144,24 +145,30 @@ type SchoolRow struct {
 //	cells                      []CellRow, by cell key
 //	weakest                    []Weak: per kind, up to WeakestPerKind rows below the bar, lowest first
 //	quality                    QualitySummary (set by the caller; null when not run)
+//	verification               Verification: the chains' checks (set by the caller)
+//	checkpoint                 the response chain's head signed with the server's key, with
+//	                           the key's fingerprint (set by the caller; absent when the
+//	                           chain did not verify or no key is configured)
 type Report struct {
-	SurveyID     string          `json:"survey_id,omitempty"`
-	County       string          `json:"county,omitempty"`
-	Title        string          `json:"title,omitempty"`
-	ChainHead    string          `json:"chain_head"`
-	ChainLength  int64           `json:"chain_length"`
-	Counts       Counts          `json:"counts"`
-	Design       Design          `json:"design"`
-	Overall      Overall         `json:"overall"`
-	Groups       []GroupRow      `json:"groups"`
-	Dimensions   []DimensionRow  `json:"dimensions"`
-	Items        []ItemRow       `json:"items"`
-	Urbanicities []DomainRow     `json:"urbanicities"`
-	Townships    []DomainRow     `json:"townships"`
-	Schools      []SchoolRow     `json:"schools"`
-	Cells        []CellRow       `json:"cells"`
-	Weakest      []Weak          `json:"weakest"`
-	Quality      *QualitySummary `json:"quality"`
+	SurveyID     string                 `json:"survey_id,omitempty"`
+	County       string                 `json:"county,omitempty"`
+	Title        string                 `json:"title,omitempty"`
+	ChainHead    string                 `json:"chain_head"`
+	ChainLength  int64                  `json:"chain_length"`
+	Counts       Counts                 `json:"counts"`
+	Design       Design                 `json:"design"`
+	Overall      Overall                `json:"overall"`
+	Groups       []GroupRow             `json:"groups"`
+	Dimensions   []DimensionRow         `json:"dimensions"`
+	Items        []ItemRow              `json:"items"`
+	Urbanicities []DomainRow            `json:"urbanicities"`
+	Townships    []DomainRow            `json:"townships"`
+	Schools      []SchoolRow            `json:"schools"`
+	Cells        []CellRow              `json:"cells"`
+	Weakest      []Weak                 `json:"weakest"`
+	Quality      *QualitySummary        `json:"quality"`
+	Verification *Verification          `json:"verification,omitempty"`
+	Checkpoint   *checkpoint.Checkpoint `json:"checkpoint,omitempty"`
 }
 
 // WeakestPerKind is how many rows of each kind Report.Weakest names.

@@ -65,14 +65,14 @@ func (c *Cache) AuditWalks() int64 { return c.walks.Load() }
 
 // trail is Trail from the last walk of the audit log while it is fresh; with
 // fresh set, from a walk that began after the call.
-func (c *Cache) trail(ctx context.Context, st *store.Store, surveyID string, fresh bool) ([]account.Entry, hashchain.State, error) {
+func (c *Cache) trail(ctx context.Context, st *store.Store, surveyID string, fresh bool) ([]account.Entry, hashchain.Result, error) {
 	called := time.Now()
 	for range 2 {
 		c.mu.Lock()
 		snap := c.audit
 		c.mu.Unlock()
 		if snap != nil && time.Since(snap.at) < auditTTL && snap.appends == st.AuditAppends() && (!fresh || !snap.at.Before(called)) {
-			return snap.trail(surveyID), snap.state, nil
+			return snap.trail(surveyID), snap.result, nil
 		}
 		ch := c.group.DoChan("\x00audit", func() (any, error) {
 			c.walks.Add(1)
@@ -90,15 +90,19 @@ func (c *Cache) trail(ctx context.Context, st *store.Store, surveyID string, fre
 		select {
 		case res := <-ch:
 			if res.Err != nil {
-				return nil, hashchain.State{}, res.Err
+				return nil, hashchain.Result{}, res.Err
 			}
 		case <-ctx.Done():
-			return nil, hashchain.State{}, fmt.Errorf("read the audit log: %w", ctx.Err())
+			return nil, hashchain.Result{}, fmt.Errorf("read the audit log: %w", ctx.Err())
 		}
 		// A walk that began before this process's latest append is stale:
 		// the loop walks once more.
 	}
-	return Trail(ctx, st, surveyID)
+	s, err := walkAudit(ctx, st)
+	if err != nil {
+		return nil, hashchain.Result{}, err
+	}
+	return s.trail(surveyID), s.result, nil
 }
 
 // NewCache keeps the data of at most max surveys, each for at most ttl.

@@ -147,7 +147,7 @@ func TestCacheChecksTheChainItExtends(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d.ChainError == nil || !strings.Contains(d.ChainError.Error(), "expected seq 31") {
+		if d.ChainError == nil || !strings.Contains(d.ChainError.Error(), "seq 31: missing") {
 			t.Fatalf("a gap after the held responses: chain error %v", d.ChainError)
 		}
 	}

@@ -44,7 +44,7 @@ func fingerprint(ctx context.Context, st *store.Store, l *loaded, c *Cache) ([sh
 		chainErr = l.chainErr.Error()
 	}
 	b, err := json.Marshal([]any{l.survey, l.frame, l.plan, l.seq, l.head, len(l.responses), chainErr,
-		rules, overrides, trail, state.Length, state.Head, fmt.Sprint(state.Err), config.Version})
+		rules, overrides, trail, state.Verified, state.Last, state.Head, fmt.Sprint(state.Err()), config.Version})
 	if err != nil {
 		return [sha256.Size]byte{}, fmt.Errorf("fingerprint the report of %s: %w", id, err)
 	}

@@ -35,10 +35,17 @@ type Data struct {
 	// Unaudited are the overrides no audit entry records (see unaudited);
 	// they are applied, and every report format warns of them.
 	Unaudited []report.Override
-	// ChainError is the first record of the chain that does not verify, if any.
+	// ChainError names every break of the response chain (a
+	// *hashchain.Breaks), nil when it verifies.
 	ChainError error
-	Generated  time.Time
-	Version    string
+	// ResponseCheck and AuditCheck are the full results of checking the
+	// response chain and the audit log, as the JSON report carries them.
+	ResponseCheck, AuditCheck hashchain.Result
+	// Settings are the settings computed from, each checked against the
+	// newest audit entry that changed it.
+	Settings  []report.SettingCheck
+	Generated time.Time
+	Version   string
 }
 
 // Build computes the report of a survey from the store.
@@ -51,8 +58,12 @@ func Build(ctx context.Context, st *store.Store, surveyID string) (*report.Repor
 	if err != nil {
 		return nil, nil, err
 	}
-	return finish(ctx, st, l, func(ctx context.Context, st *store.Store, id string, _ bool) ([]account.Entry, hashchain.State, error) {
-		return Trail(ctx, st, id)
+	return finish(ctx, st, l, func(ctx context.Context, st *store.Store, id string, _ bool) ([]account.Entry, hashchain.Result, error) {
+		s, err := walkAudit(ctx, st)
+		if err != nil {
+			return nil, hashchain.Result{}, err
+		}
+		return s.trail(id), s.result, nil
 	})
 }
 
@@ -64,6 +75,8 @@ type loaded struct {
 	plan      *sampling.Plan
 	responses []survey.Response
 	chainErr  error
+	check     hashchain.Result   // the chain's check, without anchors
+	anchors   []hashchain.Anchor // the chain's stored anchors, read before the responses
 	seq       int64
 	head      string
 	at        time.Time // when the responses were first read whole
@@ -80,12 +93,19 @@ func load(ctx context.Context, st *store.Store, sv *survey.Survey) (*loaded, err
 // prev's head on. prev is left unchanged: builds may be using it.
 func extend(ctx context.Context, st *store.Store, sv *survey.Survey, prev *loaded) (*loaded, error) {
 	l := &loaded{survey: sv, at: time.Now()}
-	v := survey.NewVerifier()
+	v := survey.NewChecker()
+	var before int64
 	if prev != nil {
-		l.at, l.responses, l.chainErr = prev.at, slices.Clip(prev.responses), prev.chainErr
-		v = survey.ResumeVerifier(prev.seq, prev.head)
+		// A held entry's chain verified (the cache keeps no other).
+		l.at, l.responses = prev.at, slices.Clip(prev.responses)
+		v, before = survey.ResumeChecker(prev.seq, prev.head), prev.check.Records
 	}
+	// Anchors are written after the records they name: read first, they
+	// name none that a concurrent append has not stored yet.
 	var err error
+	if l.anchors, err = st.Anchors(ctx, sv.ID); err != nil {
+		return nil, err
+	}
 	if l.frame, err = st.Frame(ctx, sv.ID); err != nil && !errors.Is(err, survey.ErrNotFound) {
 		return nil, err
 	}
@@ -96,11 +116,15 @@ func extend(ctx context.Context, st *store.Store, sv *survey.Survey, prev *loade
 	if prev != nil {
 		after = prev.lastSeq()
 	}
+	key, err := st.CommitKey(ctx, sv.ID, false)
+	if err != nil {
+		return nil, err
+	}
+	var uncommitted []hashchain.Break
 	err = st.EachResponseAfter(ctx, sv.ID, after, func(r *survey.Response) error {
-		if l.chainErr == nil {
-			if verr := v.Next(r); verr != nil {
-				l.chainErr = verr
-			}
+		v.Add(r)
+		if key != nil && !r.CommitmentHolds(key) {
+			uncommitted = append(uncommitted, survey.CommitmentBreak(r))
 		}
 		l.responses = append(l.responses, *r)
 		return nil
@@ -108,7 +132,9 @@ func extend(ctx context.Context, st *store.Store, sv *survey.Survey, prev *loade
 	if err != nil {
 		return nil, err
 	}
-	l.seq, l.head = v.Head()
+	l.check = v.Result().With(uncommitted...)
+	l.check.Records += before
+	l.seq, l.head, l.chainErr = l.check.Verified, l.check.Head, l.check.Err()
 	return l, nil
 }
 
@@ -120,31 +146,39 @@ func (l *loaded) lastSeq() int64 {
 	return 0
 }
 
-// trailFunc returns a survey's audit trail and the audit chain's state, read
+// trailFunc returns a survey's audit trail and the audit chain's check, read
 // afresh when fresh is set.
-type trailFunc func(ctx context.Context, st *store.Store, surveyID string, fresh bool) ([]account.Entry, hashchain.State, error)
+type trailFunc func(ctx context.Context, st *store.Store, surveyID string, fresh bool) ([]account.Entry, hashchain.Result, error)
 
 // finish applies the quality rules and the evaluators' overrides, read now,
 // to the loaded responses, takes the audit trail from trail, and estimates.
 // It leaves l unchanged, so a cached load serves any number of builds.
 func finish(ctx context.Context, st *store.Store, l *loaded, trail trailFunc) (*report.Report, *Data, error) {
 	sv := l.survey
-	d := &Data{Survey: sv, Frame: l.frame, Plan: l.plan, Responses: l.responses, ChainError: l.chainErr,
+	d := &Data{Survey: sv, Frame: l.frame, Plan: l.plan, Responses: l.responses,
 		Generated: time.Now().UTC(), Version: config.Version}
 	var err error
+	d.ResponseCheck = responseCheck(l)
+	d.ChainError = d.ResponseCheck.Err()
 	if d.Quality, d.Overrides, err = Quality(ctx, st, sv.ID, d.Responses); err != nil {
 		return nil, nil, err
 	}
-	if d.Audit, d.AuditChain, err = trail(ctx, st, sv.ID, false); err != nil {
+	if d.Audit, d.AuditCheck, err = trail(ctx, st, sv.ID, false); err != nil {
 		return nil, nil, err
 	}
 	if d.Unaudited = unaudited(d.Overrides, d.Audit, d.Generated); len(d.Unaudited) > 0 {
 		// A copy of the log may predate an entry made through another server.
-		if d.Audit, d.AuditChain, err = trail(ctx, st, sv.ID, true); err != nil {
+		if d.Audit, d.AuditCheck, err = trail(ctx, st, sv.ID, true); err != nil {
 			return nil, nil, err
 		}
 		d.Unaudited = unaudited(d.Overrides, d.Audit, d.Generated)
 	}
+	d.AuditChain = d.AuditCheck.State()
+	set, err := dataSettings(ctx, st, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	d.Settings = CheckSettings(set, d.Audit)
 	rep, err := Estimate(d)
 	if errors.Is(err, report.ErrNoData) {
 		return nil, d, err // the data are there; only no rate can be estimated
@@ -154,6 +188,8 @@ func finish(ctx context.Context, st *store.Store, l *loaded, trail trailFunc) (*
 	}
 	rep.SurveyID, rep.County, rep.Title = sv.ID, sv.County, sv.Title
 	rep.ChainHead, rep.ChainLength = l.head, l.seq
+	rep.Verification = &report.Verification{Responses: d.ResponseCheck, Audit: d.AuditCheck, Settings: d.Settings}
+	signHeads(st, rep, d)
 	return rep, d, nil
 }
 
@@ -165,33 +201,47 @@ func Trail(ctx context.Context, st *store.Store, surveyID string) ([]account.Ent
 	if err != nil {
 		return nil, hashchain.State{}, err
 	}
-	return s.trail(surveyID), s.state, nil
+	return s.trail(surveyID), s.result.State(), nil
 }
 
 // AuditChain walks the whole audit log and returns what verifying its hash
 // chain found.
 func AuditChain(ctx context.Context, st *store.Store) (hashchain.State, error) {
-	s, err := walkAudit(ctx, st)
+	res, err := AuditCheck(ctx, st)
+	return res.State(), err
+}
+
+// AuditCheck walks the whole audit log and checks its hash chain, naming
+// every break (and a tail cut below the newest anchor kept outside the log).
+// Extra anchors (a checkpoint file) are compared too.
+func AuditCheck(ctx context.Context, st *store.Store, extra ...hashchain.Anchor) (hashchain.Result, error) {
+	s, err := walkAudit(ctx, st, extra...)
 	if err != nil {
-		return hashchain.State{}, err
+		return hashchain.Result{}, err
 	}
-	return s.state, nil
+	return s.result, nil
 }
 
 // auditSnap is one verified walk of the audit log, by survey.
 type auditSnap struct {
 	at       time.Time
 	appends  int64 // the store's AuditAppends when the walk began
-	state    hashchain.State
+	result   hashchain.Result
 	bySurvey map[string][]account.Entry
 }
 
-// walkAudit reads the whole audit log in chain order, verifying it, and
-// keeps the entries about surveys.
-func walkAudit(ctx context.Context, st *store.Store) (*auditSnap, error) {
+// walkAudit reads the whole audit log in chain order, checking it against
+// its anchors and extra ones, and keeps the entries about surveys.
+func walkAudit(ctx context.Context, st *store.Store, extra ...hashchain.Anchor) (*auditSnap, error) {
 	s := &auditSnap{at: time.Now(), appends: st.AuditAppends(), bySurvey: map[string][]account.Entry{}}
-	v := account.NewAuditVerifier()
-	err := st.EachAudit(ctx, func(e *account.Entry) error {
+	anchors, err := auditAnchors(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	anchors = append(anchors, extra...)
+	v := hashchain.NewChecker("audit entry")
+	v.Expect(anchors...)
+	err = st.EachAudit(ctx, func(e *account.Entry) error {
 		v.Add(e)
 		if e.Survey != "" {
 			s.bySurvey[e.Survey] = append(s.bySurvey[e.Survey], *e)
@@ -201,7 +251,7 @@ func walkAudit(ctx context.Context, st *store.Store) (*auditSnap, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.state = v.State()
+	s.result = v.Result(anchors...)
 	return s, nil
 }
 

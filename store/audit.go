@@ -52,6 +52,9 @@ func (s *Store) AuditAppends() int64 { return s.audit.appended.Load() }
 // AppendAudit seals an entry into the audit chain and stores it. The log is
 // append-only: the store offers no way to change or delete an entry.
 func (s *Store) AppendAudit(ctx context.Context, e *account.Entry) error {
+	if err := s.stampSettings(ctx, e); err != nil {
+		return fmt.Errorf("append audit entry %s: %w", e.Action, err)
+	}
 	a := &s.audit
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -68,6 +71,10 @@ func (s *Store) AppendAudit(ctx context.Context, e *account.Entry) error {
 		if err == nil {
 			a.seq, a.hash = e.Seq, e.Hash
 			a.appended.Add(1)
+			// The hint and checkpoints tell a verifier where the log
+			// ended, should its tail be deleted.
+			s.setHeadHint(ctx, AuditChain, e.Seq, e.Hash)
+			s.checkpointIfDue(ctx, AuditChain, e.Seq, e.Hash, false)
 			return nil
 		}
 		a.known = false

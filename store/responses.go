@@ -85,6 +85,9 @@ const maxBatch = 256
 // batches (group commit) until it is empty, so concurrent respondents share
 // round trips without breaking the chain.
 func (s *Store) AppendResponse(ctx context.Context, r *survey.Response) error {
+	if err := s.commitPersonal(ctx, r); err != nil {
+		return err
+	}
 	c := s.chain(r.SurveyID)
 	req := &appendReq{r: r, key: OnceKey(r), done: make(chan error, 1)}
 	c.mu.Lock()

@@ -32,10 +32,11 @@ type Store struct {
 	mu     sync.Mutex
 	chains map[string]*chainState // per-survey append lock and cached head
 
-	audit   auditChain     // this process's appends to the audit chain
-	counts  codeCounts     // shared passes counting responses by code
-	flushes sync.WaitGroup // flushes under way, for Close
-	closed  atomic.Bool
+	audit    auditChain     // this process's appends to the audit chain
+	evidence evidenceState  // the signing key and checkpoint times
+	counts   codeCounts     // shared passes counting responses by code
+	flushes  sync.WaitGroup // flushes under way, for Close
+	closed   atomic.Bool
 }
 
 // Open connects to uri, checks the server answers and creates the indexes.

@@ -54,5 +54,8 @@ func (s *Store) UpdateSurvey(ctx context.Context, sv *survey.Survey, from survey
 	if res.MatchedCount == 0 {
 		return fmt.Errorf("update survey %s: %w (it is no longer %s)", sv.ID, survey.ErrNotFound, from)
 	}
+	if sv.Status == survey.Closed && from != survey.Closed {
+		s.checkpointClosed(ctx, sv.ID)
+	}
 	return nil
 }

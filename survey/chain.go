@@ -38,15 +38,13 @@ type canonicalResponse struct {
 func TruncateTime(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
 
 // CanonicalJSON is the response's canonical encoding: every field but the
-// chain's own hashes, in a fixed order.
+// chain's own hashes, in a fixed order. Format 1 (Format 0 in the record)
+// holds the personal fields themselves; format 2 holds, first, its format
+// number and, in their place, their commitment (see CommitPersonal).
 func (r *Response) CanonicalJSON() []byte {
-	c := canonicalResponse{
-		ID: r.ID, SurveyID: r.SurveyID, Seq: r.Seq, Code: r.Code, CodeKind: r.CodeKind,
-		Form: r.Form, FormVersion: r.FormVersion, Group: r.Group, School: r.School,
-		Township: r.Township, Urbanicity: r.Urbanicity, Band: r.Band, Answers: r.Answers,
-		StartedAt:   TruncateTime(r.StartedAt).Format(time.RFC3339Nano),
-		SubmittedAt: TruncateTime(r.SubmittedAt).Format(time.RFC3339Nano),
-		DeviceID:    r.DeviceID, AddrHash: r.AddrHash, UAFamily: r.UAFamily,
+	var c any = r.canonicalV1()
+	if r.Format >= FormatV2 {
+		c = r.canonicalV2()
 	}
 	b, err := json.Marshal(c)
 	if err != nil {
@@ -55,7 +53,19 @@ func (r *Response) CanonicalJSON() []byte {
 	return b
 }
 
-// ChainHash computes SHA-256(prev ‖ canonical JSON) as lowercase hex.
+func (r *Response) canonicalV1() canonicalResponse {
+	return canonicalResponse{
+		ID: r.ID, SurveyID: r.SurveyID, Seq: r.Seq, Code: r.Code, CodeKind: r.CodeKind,
+		Form: r.Form, FormVersion: r.FormVersion, Group: r.Group, School: r.School,
+		Township: r.Township, Urbanicity: r.Urbanicity, Band: r.Band, Answers: r.Answers,
+		StartedAt:   TruncateTime(r.StartedAt).Format(time.RFC3339Nano),
+		SubmittedAt: TruncateTime(r.SubmittedAt).Format(time.RFC3339Nano),
+		DeviceID:    r.DeviceID, AddrHash: r.AddrHash, UAFamily: r.UAFamily,
+	}
+}
+
+// ChainHash computes SHA-256(prev ‖ canonical JSON of the record's format)
+// as lowercase hex: what an offline verifier recomputes for each response.
 func ChainHash(prev string, r *Response) string { return hashchain.Link(prev, r.CanonicalJSON()) }
 
 // ChainLinks returns the response's place in its survey's chain.
@@ -89,3 +99,12 @@ func (v *Verifier) Next(r *Response) error { return v.v.Next(r) }
 
 // Head is the last verified sequence number and hash.
 func (v *Verifier) Head() (int64, string) { return v.v.Head() }
+
+// NewChecker starts a check of a survey's chain that names every break
+// (see hashchain.Checker).
+func NewChecker() *hashchain.Checker { return hashchain.NewChecker("response") }
+
+// ResumeChecker continues a check from a head already verified.
+func ResumeChecker(seq int64, head string) *hashchain.Checker {
+	return hashchain.ResumeChecker("response", seq, head)
+}

@@ -62,8 +62,11 @@ type Survey struct {
 	Scheme       Scheme                     `json:"scheme" bson:"scheme"`
 	GroupWeights map[Group]float64          `json:"group_weights" bson:"group_weights"`
 	Seed         int64                      `json:"seed,omitempty" bson:"seed,omitempty"`
-	Created      time.Time                  `json:"created" bson:"created"`
-	Updated      time.Time                  `json:"updated" bson:"updated"`
+	// RetentionDays is how long after the survey closes the respondents'
+	// personal fields are kept (0: DefaultRetentionDays).
+	RetentionDays int       `json:"retention_days,omitempty" bson:"retention_days,omitempty"`
+	Created       time.Time `json:"created" bson:"created"`
+	Updated       time.Time `json:"updated" bson:"updated"`
 }
 
 // CodeKind is the kind of access code.
@@ -110,6 +113,12 @@ type Response struct {
 	DeviceID    string            `json:"device_id,omitempty" bson:"device_id,omitempty"`
 	AddrHash    string            `json:"addr_hash" bson:"addr_hash"`
 	UAFamily    string            `json:"ua_family" bson:"ua_family"`
+	// Format is the record format the chain hashes (see CanonicalJSON):
+	// 0 for records written before format 2, FormatV2 since. Commit is the
+	// format-2 commitment to DeviceID, AddrHash and UAFamily, which the
+	// chain covers in their place so that they can be purged.
+	Format int    `json:"format,omitempty" bson:"format,omitempty"`
+	Commit string `json:"commit,omitempty" bson:"commit,omitempty"`
 	// Chain fields: position in the survey's hash chain.
 	Seq      int64  `json:"seq" bson:"seq"`
 	PrevHash string `json:"prev_hash" bson:"prev_hash"`

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"renke/account"
 	"renke/config"
 	"renke/survey"
 )
@@ -59,6 +60,17 @@ func codesIssue(ctx context.Context, args []string) error {
 	}
 	if err := e.store.InsertCodes(ctx, codes); err != nil {
 		return err
+	}
+	// Code quotas decide who may answer: the change is audited (and its
+	// hash taken into the audit chain) like one made in the console.
+	entry, err := account.NewEntry(nil, account.ActCodesIssue, nil,
+		map[string]any{"count": len(codes), "kind": sp.Kind, "group": sp.Group, "quota": sp.Quota, "school": sp.School.Code}, time.Now())
+	if err != nil {
+		return err
+	}
+	entry.Actor, entry.County, entry.Survey, entry.Target, entry.Note = "renke-cli", sv.County, sv.ID, codes[0].Batch, "命令行 renke codes issue"
+	if err := e.store.AppendAudit(ctx, entry); err != nil {
+		return fmt.Errorf("codes issued, but the audit entry was not written: %w", err)
 	}
 	for _, c := range codes {
 		fmt.Println(c.URL(e.cfg.PublicURL))

@@ -72,6 +72,7 @@ func openEnv(ctx context.Context, cfg *config.Config, redis withRedis) (*env, er
 		e.close()
 		return nil, err
 	}
+	e.store.SetSigningKey(cfg.Signing)
 	if redis {
 		if e.kv, err = kv.Open(ctx, redisURL); err != nil {
 			e.close()

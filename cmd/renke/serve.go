@@ -8,6 +8,7 @@ import (
 
 	"renke/api"
 	"renke/config"
+	"renke/evidence/retention"
 )
 
 func init() {
@@ -29,6 +30,7 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	go retention.OnSchedule(ctx, e.store, e.log) // personal fields go when a survey's retention ends
 	ln, err := net.Listen("tcp", e.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", e.cfg.Addr, err)

@@ -38,10 +38,16 @@ func newChain(in *Input) chainView {
 		c.Error = in.ChainError.Error()
 	}
 	c.Verify = []string{
-		fmt.Sprintf("在系统所在服务器上运行 renke verify --survey %s：程序逐条重算哈希链，输出应答条数和链头，应与上面的数字一致；如有不符，会指出第一条不符的记录。", in.Survey.ID),
+		fmt.Sprintf("在系统所在服务器上运行 renke verify --survey %s：程序逐条重算哈希链，输出应答条数和链头，应与上面的数字一致；如有不符，会逐一指出每一处不符（内容被改动、记录缺失、链尾被截短）。", in.Survey.ID),
 		"也可以用导出的原始应答自行核对：从 64 个“0”开始，依次对每条应答计算 SHA-256(前一条的哈希 ‖ 该应答的规范 JSON)，结果写成小写十六进制，作为下一条的“前一条哈希”；最后一条的结果应等于链头。" +
-			"规范 JSON 按固定顺序包含应答的全部字段（编号、调查、序号、访问码、问卷、群体、学校、乡镇、城乡、学段、各题答案、开始和提交时间（UTC，毫秒）、设备、地址散列、浏览器类型），不含哈希本身。",
+			"规范 JSON 按固定顺序包含应答的全部字段（编号、调查、序号、访问码、问卷、群体、学校、乡镇、城乡、学段、各题答案、开始和提交时间（UTC，毫秒）、设备、地址散列、浏览器类型），不含哈希本身；格式 2 的记录（format 为 2）以这三项的带密钥承诺值（commit）代替它们本身，因此保存期满清除这三项后链仍可校验。",
 		"原始应答写入后从不修改或删除；剔除是另行记录的裁定。只要链头一致，报告所依据的应答就与当时收到的完全相同。",
+	}
+	if cp := checkpointText(in); cp != "" {
+		c.Verify = append([]string{cp}, c.Verify...)
+	}
+	if st := settingsText(in); st != "" {
+		c.Verify = append(c.Verify, st)
 	}
 	return c
 }

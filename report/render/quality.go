@@ -144,6 +144,7 @@ func warnings(in *Input, v *view) []string {
 	if in.ChainError != nil {
 		w = append(w, "应答哈希链校验未通过："+in.ChainError.Error()+"。存储的应答在写入后可能被改动，本报告的数字不可信，须先查明原因。")
 	}
+	w = append(w, settingWarnings(in)...)
 	if n := len(in.Unaudited); n > 0 {
 		ids := make([]string, 0, min(n, 5))
 		for _, o := range in.Unaudited[:min(n, 5)] {

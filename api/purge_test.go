@@ -1,0 +1,62 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"testing"
+	"time"
+
+	"renke/evidence/retention"
+	"renke/survey"
+)
+
+// TestConsolePurge: an admin purges an ended survey through the API; an
+// open one is refused with 409, a coordinator with 403; afterwards no
+// response keeps a device id, address hash or user agent, and the chain
+// still verifies.
+func TestConsolePurge(t *testing.T) {
+	f := newConsoleFixture(t)
+	ctx := context.Background()
+	sv, rs := f.openWithResponses(4)
+	if len(rs) != 4 || rs[0].DeviceID == "" || rs[0].Format != survey.FormatV2 {
+		t.Fatalf("responses before: %+v", rs)
+	}
+	admin, coord := f.login("admin"), f.login("coord")
+	path := "/api/v1/surveys/" + sv.ID + "/purge"
+	if res, _ := admin.json("POST", path, nil); res.StatusCode != http.StatusConflict {
+		t.Fatalf("purge of an open survey: %d", res.StatusCode)
+	}
+	sv = f.survey(sv.ID)
+	if err := sv.Transition(survey.Closed, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.UpdateSurvey(ctx, sv, survey.Open); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := coord.json("POST", path, nil); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("a coordinator's purge: %d", res.StatusCode)
+	}
+	res, body := admin.json("POST", path, nil)
+	var out struct{ Purged, Kept int }
+	if res.StatusCode != http.StatusOK || json.Unmarshal(body, &out) != nil || out.Purged != 4 || out.Kept != 0 {
+		t.Fatalf("admin's purge: %d %s", res.StatusCode, body)
+	}
+	c := survey.NewChecker()
+	if err := f.store.EachResponse(ctx, sv.ID, func(r *survey.Response) error {
+		if r.DeviceID != "" || r.AddrHash != "" || r.UAFamily != "" {
+			t.Errorf("response %s keeps personal fields", r.ID)
+		}
+		c.Add(r)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if res := c.Result(); !res.OK || res.Verified != 4 {
+		t.Fatalf("chain after the purge: %+v", res)
+	}
+	if n, err := retention.PurgeDue(ctx, f.store, time.Now().Add(1000*24*time.Hour), slog.Default()); err != nil || n != 0 {
+		t.Fatalf("a purged survey is not purged again: %d %v", n, err)
+	}
+}
