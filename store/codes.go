@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -46,4 +47,19 @@ func (s *Store) Codes(ctx context.Context, surveyID string) ([]survey.Code, erro
 		return nil, fmt.Errorf("list codes of %s: %w", surveyID, classify(err))
 	}
 	return out, nil
+}
+
+// VoidCodes marks the survey's codes named in codes voided at at; codes
+// already voided keep their first time. It returns how many were voided now.
+func (s *Store) VoidCodes(ctx context.Context, surveyID string, codes []string, at time.Time) (int64, error) {
+	if len(codes) == 0 {
+		return 0, nil
+	}
+	res, err := s.db.Collection(colCodes).UpdateMany(ctx,
+		bson.M{"survey_id": surveyID, "_id": bson.M{"$in": codes}, "voided": bson.M{"$exists": false}},
+		bson.M{"$set": bson.M{"voided": at.UTC().Truncate(time.Millisecond)}})
+	if err != nil {
+		return 0, fmt.Errorf("void %d codes of %s: %w", len(codes), surveyID, classify(err))
+	}
+	return res.ModifiedCount, nil
 }
