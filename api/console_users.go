@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"renke/account"
+	"renke/casework"
 	"renke/survey"
 	"renke/web/console"
 )
@@ -30,33 +31,10 @@ func (s *Server) checkCounties(c *gin.Context, names []string) error {
 	return nil
 }
 
-// createUser makes a user; with no password given it generates one and returns it.
+// createUser makes a user through the application layer; with no password
+// given it generates one and returns it.
 func (s *Server) createUser(c *gin.Context, name string, role account.Role, counties []string, password string) (*account.User, string, error) {
-	if err := requirePerm(c, account.ManageUsers); err != nil {
-		return nil, "", err
-	}
-	generated := ""
-	if password == "" {
-		password = account.GeneratePassword()
-		generated = password
-	}
-	if role == account.Admin {
-		counties = nil
-	}
-	u, err := account.NewUser(name, role, counties, password, s.now())
-	if err != nil {
-		return nil, "", invalid(err)
-	}
-	if err := s.checkCounties(c, u.Counties); err != nil {
-		return nil, "", err
-	}
-	if err := s.store.CreateUser(c.Request.Context(), u); err != nil {
-		if errors.Is(err, survey.ErrDuplicate) {
-			return nil, "", cerr(http.StatusConflict, fmt.Sprintf("用户名“%s”已被使用", u.Name))
-		}
-		return nil, "", err
-	}
-	return u, generated, s.audited(c, account.ActUserCreate, auditScope{Target: u.Name}, nil, u)
+	return s.app.CreateUser(c.Request.Context(), s.actor(c), casework.NewUser{Name: name, Role: role, Counties: counties, Password: password})
 }
 
 // updateUser changes the user with id through change, conditionally on the
@@ -99,22 +77,9 @@ func (s *Server) updateUser(c *gin.Context, id string, change func(*account.User
 	return s.audited(c, account.ActUserUpdate, auditScope{Target: u.Name}, prev, u)
 }
 
-// resetPassword gives a user a generated password, turns their second factor
-// off (the usual reason to ask is a lost phone) and ends their sessions.
+// resetPassword gives a user a generated password through the application layer.
 func (s *Server) resetPassword(c *gin.Context, id string) (*account.User, string, error) {
-	if err := requirePerm(c, account.ManageUsers); err != nil {
-		return nil, "", err
-	}
-	pw := account.GeneratePassword()
-	var name string
-	err := s.updatePassword(c, id, func(u *account.User) error {
-		name, u.TOTPSecret = u.Name, ""
-		return u.SetPassword(pw, s.now())
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	return &account.User{ID: id, Name: name}, pw, nil
+	return s.app.ResetPassword(c.Request.Context(), s.actor(c), id)
 }
 
 // updatePassword sets a password through set, ends every session of the

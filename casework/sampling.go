@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -123,6 +124,7 @@ func (s *Service) impact(ctx context.Context, id string) (Impact, error) {
 			im.Schools = append(im.Schools, name)
 		}
 	}
+	slices.Sort(im.Schools) // codes issued together share a time: their order is not the plan's
 	return im, nil
 }
 
