@@ -13,7 +13,7 @@ import (
 
 // NewSurvey is what creating a survey takes.
 type NewSurvey struct {
-	County string `json:"-"` // the door names it (the console and the API by their URL)
+	County string    `json:"-"` // the door names it (the console and the API by their URL)
 	Title  string    `json:"title"`
 	Opens  time.Time `json:"opens"`
 	Closes time.Time `json:"closes"`

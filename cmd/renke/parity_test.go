@@ -231,7 +231,9 @@ func consoleDoor(t *testing.T, p *parityEnv) door {
 			}
 			return c.form(t, "/console/surveys/"+id+"/plan", v)
 		},
-		planCodes: func(t *testing.T, id string) outcome { return c.form(t, "/console/surveys/"+id+"/plan/codes", url.Values{}) },
+		planCodes: func(t *testing.T, id string) outcome {
+			return c.form(t, "/console/surveys/"+id+"/plan/codes", url.Values{})
+		},
 		issue: func(t *testing.T, id string, in casework.IssueInput) outcome {
 			return c.form(t, "/console/surveys/"+id+"/codes", url.Values{"kind": {in.Kind}, "group": {in.Group}, "band": {in.Band},
 				"school": {in.School}, "urbanicity": {in.Urbanicity}, "quota": {fmt.Sprint(in.Quota)}, "count": {fmt.Sprint(in.Count)},
@@ -264,7 +266,10 @@ func apiDoor(t *testing.T, p *parityEnv) door {
 			o.id = sv.ID
 			return o
 		},
-		open: func(t *testing.T, id string) outcome { o, _ := c.json(t, "POST", "/api/v1/surveys/"+id+"/open", nil); return o },
+		open: func(t *testing.T, id string) outcome {
+			o, _ := c.json(t, "POST", "/api/v1/surveys/"+id+"/open", nil)
+			return o
+		},
 		frame: func(t *testing.T, id string, f *sampling.Frame) outcome {
 			b, err := f.JSON()
 			if err != nil {

@@ -267,7 +267,7 @@ type SamplingPage struct {
 // RedrawConfirm is the confirmation of a redraw: what it voids, and the
 // drawing options as typed (posted again with void_codes=1).
 type RedrawConfirm struct {
-	Message                string
+	Message                 string
 	Seed, Rate, Floor, Take string
 }
 
