@@ -516,8 +516,15 @@ func TestDoorParity(t *testing.T) {
 					t.Fatalf("after the redraw code %s (out of plan %q) voided at %v", c.Code, c.OutOfPlan, c.Voided)
 				}
 			}
-			if err := codes[0].Usable(); err == nil || !strings.Contains(err.Error(), "已作废") {
-				t.Errorf("a voided code is usable: %v", err)
+			// A respondent with a voided code is told so.
+			res, err := http.Get(p.ts.URL + "/s/" + codes[0].Code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusGone || !strings.Contains(string(page), "此二维码已作废") {
+				t.Errorf("a voided code's page: %d %.300s", res.StatusCode, page)
 			}
 			n = count(id)
 			expect(t, d, "plan codes after the redraw", id, n, d.planCodes(t, id), "")
