@@ -131,7 +131,7 @@ type httpClient struct {
 
 func (p *parityEnv) login(t *testing.T) *httpClient {
 	jar, _ := cookiejar.New(nil)
-	c := &httpClient{base: p.ts.URL, hc: &http.Client{Jar: jar, Timeout: 60 * time.Second,
+	c := &httpClient{base: p.ts.URL, hc: &http.Client{Jar: jar, Timeout: 5 * time.Minute, // a guard against a hang, not a speed assertion (-race on a loaded machine)
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 	res, body := c.send(t, "POST", "/api/v1/session", "application/json", strings.NewReader(`{"name":"admin","password":"`+parityPassword+`"}`))
 	var out struct {
