@@ -113,19 +113,9 @@ func (s *Server) countiesPage(c *gin.Context) {
 	s.render(c, http.StatusOK, "counties", console.Frame{Title: "区县列表", Nav: "counties", Flash: flash(c), Data: page})
 }
 
-// createCounty registers a county (admins).
+// createCounty registers a county (admins) through the application layer.
 func (s *Server) createCounty(c *gin.Context, name, code string) (*account.County, error) {
-	if err := requirePerm(c, account.ManageCounties); err != nil {
-		return nil, err
-	}
-	k, err := account.NewCounty(name, code, s.now())
-	if err != nil {
-		return nil, invalid(err)
-	}
-	if err := s.store.CreateCounty(c.Request.Context(), k); err != nil {
-		return nil, err
-	}
-	return k, s.audited(c, account.ActCountyCreate, auditScope{County: k.Name, Target: k.Code}, nil, k)
+	return s.app.RegisterCounty(c.Request.Context(), s.actor(c), name, code)
 }
 
 // countyCreateSubmit is POST /console/counties.
@@ -144,10 +134,7 @@ func (s *Server) countyAssignSubmit(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	err = s.updateUser(c, c.PostForm("user"), func(u *account.User) error {
-		return u.Assign(u.Role, append(slices.Clone(u.Counties), k.Name), s.now())
-	})
-	if err != nil {
+	if _, err := s.app.AssignCounty(c.Request.Context(), s.actor(c), c.PostForm("user"), k.Name); err != nil {
 		s.fail(c, err)
 		return
 	}

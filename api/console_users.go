@@ -37,44 +37,9 @@ func (s *Server) createUser(c *gin.Context, name string, role account.Role, coun
 	return s.app.CreateUser(c.Request.Context(), s.actor(c), casework.NewUser{Name: name, Role: role, Counties: counties, Password: password})
 }
 
-// updateUser changes the user with id through change, conditionally on the
-// copy read, and audits before → after. Disabling a user ends their sessions.
-func (s *Server) updateUser(c *gin.Context, id string, change func(*account.User) error) error {
-	if err := requirePerm(c, account.ManageUsers); err != nil {
-		return err
-	}
-	ctx := c.Request.Context()
-	u, err := s.store.User(ctx, id)
-	if errors.Is(err, survey.ErrNotFound) {
-		return errUserMissing
-	}
-	if err != nil {
-		return err
-	}
-	prev := *u
-	prev.Counties = slices.Clone(u.Counties)
-	if err := change(u); err != nil {
-		return invalid(err)
-	}
-	if u.ID == userOf(c).ID && (u.Role != prev.Role || u.Disabled) {
-		return cerr(http.StatusUnprocessableEntity, "不能停用自己或修改自己的角色，请让另一位管理员操作")
-	}
-	if u.Role == account.Admin {
-		u.Counties = []string{}
-	}
-	if err := s.checkCounties(c, u.Counties); err != nil {
-		return err
-	}
-	u.Updated = survey.TruncateTime(s.now())
-	if err := s.store.UpdateUser(ctx, u, prev); err != nil {
-		return err
-	}
-	if u.Disabled && !prev.Disabled {
-		if _, err := s.kv.EndUserSessions(ctx, u.ID); err != nil {
-			return err
-		}
-	}
-	return s.audited(c, account.ActUserUpdate, auditScope{Target: u.Name}, prev, u)
+// updateUser changes the user with id through the application layer.
+func (s *Server) updateUser(c *gin.Context, id string, ch casework.UserChange) (*account.User, error) {
+	return s.app.UpdateUser(c.Request.Context(), s.actor(c), id, ch)
 }
 
 // resetPassword gives a user a generated password through the application layer.
@@ -165,10 +130,9 @@ func (s *Server) userCreateSubmit(c *gin.Context) {
 
 // userUpdateSubmit is POST /console/users/:id.
 func (s *Server) userUpdateSubmit(c *gin.Context) {
-	s.usersResult(c, s.updateUser(c, c.Param("id"), func(u *account.User) error {
-		u.Disabled = c.PostForm("disabled") == "1"
-		return u.Assign(account.Role(c.PostForm("role")), c.PostFormArray("county"), s.now())
-	}))
+	role, counties, disabled := account.Role(c.PostForm("role")), c.PostFormArray("county"), c.PostForm("disabled") == "1"
+	_, err := s.updateUser(c, c.Param("id"), casework.UserChange{Role: &role, Counties: &counties, Disabled: &disabled})
+	s.usersResult(c, err)
 }
 
 // userResetSubmit is POST /console/users/:id/password.
@@ -233,30 +197,12 @@ func (s *Server) apiUpdateUser(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var in struct {
-		Role     *account.Role `json:"role"`
-		Counties *[]string     `json:"counties"`
-		Disabled *bool         `json:"disabled"`
-	}
+	var in casework.UserChange
 	if err := readJSON(c, &in); err != nil {
 		s.fail(c, err)
 		return
 	}
-	var out *account.User
-	err := s.updateUser(c, c.Param("id"), func(u *account.User) error {
-		role, counties := u.Role, u.Counties
-		if in.Role != nil {
-			role = *in.Role
-		}
-		if in.Counties != nil {
-			counties = *in.Counties
-		}
-		if in.Disabled != nil {
-			u.Disabled = *in.Disabled
-		}
-		out = u
-		return u.Assign(role, counties, s.now())
-	})
+	out, err := s.updateUser(c, c.Param("id"), in)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -81,10 +81,7 @@ func (s *Service) RegisterCounty(ctx context.Context, a Actor, name, code string
 		return nil, Wrap(Invalid, err)
 	}
 	if err := s.store.CreateCounty(ctx, k); err != nil {
-		if errors.Is(err, survey.ErrDuplicate) {
-			return nil, Errorf(Conflict, "区县“%s”或代码 %s 已登记", k.Name, k.Code)
-		}
-		return nil, From(err)
+		return nil, From(err) // a name or code registered already: Conflict
 	}
 	return k, s.Record(ctx, a, account.ActCountyCreate, Scope{County: k.Name, Target: k.Code}, nil, k)
 }
@@ -140,4 +137,78 @@ func (s *Service) UserByName(ctx context.Context, a Actor, name string) (*accoun
 		return nil, From(err)
 	}
 	return u, nil
+}
+
+// UserChange is a change of a user's role, counties or enabled state; a nil
+// field is left as it is.
+type UserChange struct {
+	Role     *account.Role `json:"role"`
+	Counties *[]string     `json:"counties"`
+	Disabled *bool         `json:"disabled"`
+}
+
+// UpdateUser changes user id, conditionally on the copy read. Nobody may
+// disable themselves or change their own role; disabling a user ends their
+// sessions.
+func (s *Service) UpdateUser(ctx context.Context, a Actor, id string, ch UserChange) (*account.User, error) {
+	if err := require(a, account.ManageUsers); err != nil {
+		return nil, err
+	}
+	u, err := s.store.User(ctx, id)
+	if errors.Is(err, survey.ErrNotFound) {
+		return nil, Errorf(NotFound, MsgUserMissing)
+	}
+	if err != nil {
+		return nil, From(err)
+	}
+	prev := *u
+	prev.Counties = slices.Clone(u.Counties)
+	role, counties := u.Role, u.Counties
+	if ch.Role != nil {
+		role = *ch.Role
+	}
+	if ch.Counties != nil {
+		counties = *ch.Counties
+	}
+	if ch.Disabled != nil {
+		u.Disabled = *ch.Disabled
+	}
+	if err := u.Assign(role, counties, s.now()); err != nil {
+		return nil, Wrap(Invalid, err)
+	}
+	if a.User != nil && u.ID == a.User.ID && (u.Role != prev.Role || u.Disabled) {
+		return nil, Errorf(Invalid, "不能停用自己或修改自己的角色，请让另一位管理员操作")
+	}
+	if u.Role == account.Admin {
+		u.Counties = []string{}
+	}
+	if err := s.checkCounties(ctx, u.Counties); err != nil {
+		return nil, err
+	}
+	u.Updated = survey.TruncateTime(s.now())
+	if err := s.store.UpdateUser(ctx, u, prev); err != nil {
+		return nil, From(err)
+	}
+	if u.Disabled && !prev.Disabled && s.sessions != nil {
+		if _, err := s.sessions.EndUserSessions(ctx, u.ID); err != nil {
+			return nil, From(fmt.Errorf("end sessions of %s: %w", u.Name, err))
+		}
+	}
+	return u, s.Record(ctx, a, account.ActUserUpdate, Scope{Target: u.Name}, prev, u)
+}
+
+// AssignCounty adds county to user id's counties.
+func (s *Service) AssignCounty(ctx context.Context, a Actor, id, county string) (*account.User, error) {
+	if err := require(a, account.ManageUsers); err != nil {
+		return nil, err
+	}
+	u, err := s.store.User(ctx, id)
+	if errors.Is(err, survey.ErrNotFound) {
+		return nil, Errorf(NotFound, MsgUserMissing)
+	}
+	if err != nil {
+		return nil, From(err)
+	}
+	counties := append(slices.Clone(u.Counties), county)
+	return s.UpdateUser(ctx, a, id, UserChange{Counties: &counties})
 }
