@@ -25,11 +25,13 @@ const (
 	ActSurveyCreate   Action = "survey.create"
 	ActSurveyOpen     Action = "survey.open"
 	ActSurveyClose    Action = "survey.close"
+	ActSurveyArchive  Action = "survey.archive"
 	ActSurveyWeights  Action = "survey.weights"
 	ActSurveyScheme   Action = "survey.scheme"
 	ActSurveyFrame    Action = "survey.frame" // sampling frame uploaded
 	ActSurveyPlan     Action = "survey.plan"  // sample drawn
 	ActCodesIssue     Action = "codes.issue"
+	ActCodesVoid      Action = "codes.void" // a plan's codes voided before a redraw
 	ActExclusion      Action = "exclusion.override"
 	ActQualityRules   Action = "quality.rules" // a survey's data-quality rules changed
 	ActPurge          Action = "survey.purge"  // respondents' personal fields removed after the retention
@@ -40,7 +42,7 @@ var actionLabels = map[Action]string{
 	ActUserCreate: "创建用户", ActUserUpdate: "修改用户", ActUserPassword: "修改密码", ActUserTwoFactor: "两步验证",
 	ActCountyCreate: "登记区县", ActSurveyCreate: "新建调查", ActSurveyOpen: "开放调查",
 	ActSurveyClose: "结束调查", ActSurveyWeights: "修改群体权重", ActSurveyScheme: "修改计分方案",
-	ActSurveyFrame: "上传抽样框", ActSurveyPlan: "抽取样本", ActCodesIssue: "发放访问码", ActExclusion: "剔除决定更改",
+	ActSurveyFrame: "上传抽样框", ActSurveyPlan: "抽取样本", ActCodesIssue: "发放访问码", ActCodesVoid: "作废访问码", ActSurveyArchive: "归档调查", ActExclusion: "剔除决定更改",
 	ActQualityRules: "修改数据质量规则", ActPurge: "清除应答者个人信息",
 }
 

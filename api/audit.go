@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"renke/account"
+	"renke/casework"
 	"renke/reporting"
 	"renke/store"
 	"renke/web/console"
@@ -24,25 +25,22 @@ func (s *Server) record(c *gin.Context, act account.Action, sc auditScope, befor
 	return s.recordAs(c, userOf(c), act, sc, before, after)
 }
 
-// recordAs appends an audit entry for actor (nil: an unknown login name).
+// recordAs appends an audit entry for actor (nil: an unknown login name)
+// through the application layer's one audit function.
 func (s *Server) recordAs(c *gin.Context, actor *account.User, act account.Action, sc auditScope, before, after any) error {
-	e, err := account.NewEntry(actor, act, before, after, s.now())
-	if err != nil {
-		return err
-	}
-	e.County, e.Survey, e.Target, e.Note = sc.County, sc.Survey, sc.Target, sc.Note
-	e.Addr = s.addrHash(c)
-	return s.store.AppendAudit(c.Request.Context(), e)
+	return s.app.Record(c.Request.Context(), casework.Actor{User: actor, Addr: s.addrHash(c)}, act,
+		casework.Scope(sc), before, after)
 }
 
 // audited records a change that has been made; when the log cannot be
 // written the change stands, and the user is told so (and the error logged).
 func (s *Server) audited(c *gin.Context, act account.Action, sc auditScope, before, after any) error {
-	if err := s.record(c, act, sc, before, after); err != nil {
-		s.log.Error("audit entry not written for a change that was made", "action", act, "survey", sc.Survey, "err", err)
-		return cerr(http.StatusInternalServerError, "操作已生效，但审计日志写入失败，请通知管理员")
-	}
-	return nil
+	return s.record(c, act, sc, before, after)
+}
+
+// actor is the request's user as the application layer knows it.
+func (s *Server) actor(c *gin.Context) casework.Actor {
+	return casework.Actor{User: userOf(c), Addr: s.addrHash(c)}
 }
 
 // auditPageSize is how many entries one page of the log shows.

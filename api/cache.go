@@ -8,13 +8,22 @@ import (
 	"renke/survey"
 )
 
-// lookups caches access codes (immutable once issued) and surveys (whose
-// status may change: kept for a few seconds only) on the submission path.
+// lookups caches access codes (immutable once issued but for being voided:
+// kept for codeTTL) and surveys (whose status may change: kept for a few
+// seconds only) on the submission path.
 type lookups struct {
 	mu      sync.Mutex
-	codes   map[string]*survey.Code
+	codes   map[string]cachedCode
 	surveys map[string]cachedSurvey
 }
+
+type cachedCode struct {
+	c   *survey.Code
+	exp time.Time
+}
+
+// codeTTL bounds how long a replica answers a voided code as live.
+const codeTTL = 30 * time.Second
 
 type cachedSurvey struct {
 	sv  *survey.Survey
@@ -24,11 +33,12 @@ type cachedSurvey struct {
 const surveyTTL = 3 * time.Second
 
 func (s *Server) code(ctx context.Context, code string) (*survey.Code, error) {
+	now := s.now()
 	s.cache.mu.Lock()
-	c, ok := s.cache.codes[code]
+	cc, ok := s.cache.codes[code]
 	s.cache.mu.Unlock()
-	if ok {
-		return c, nil
+	if ok && now.Before(cc.exp) {
+		return cc.c, nil
 	}
 	c, err := s.store.Code(ctx, code)
 	if err != nil {
@@ -36,9 +46,9 @@ func (s *Server) code(ctx context.Context, code string) (*survey.Code, error) {
 	}
 	s.cache.mu.Lock()
 	if len(s.cache.codes) > 200000 {
-		s.cache.codes = map[string]*survey.Code{}
+		s.cache.codes = map[string]cachedCode{}
 	}
-	s.cache.codes[code] = c
+	s.cache.codes[code] = cachedCode{c: c, exp: now.Add(codeTTL)}
 	s.cache.mu.Unlock()
 	return c, nil
 }
@@ -59,6 +69,13 @@ func (s *Server) survey(ctx context.Context, id string) (*survey.Survey, error) 
 	s.cache.surveys[id] = cachedSurvey{sv: sv, exp: now.Add(surveyTTL)}
 	s.cache.mu.Unlock()
 	return sv, nil
+}
+
+// forgetCodes drops every cached code (after codes were voided).
+func (s *Server) forgetCodes() {
+	s.cache.mu.Lock()
+	s.cache.codes = map[string]cachedCode{}
+	s.cache.mu.Unlock()
 }
 
 // forgetSurvey drops a survey from the cache after this server changed it.

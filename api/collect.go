@@ -61,6 +61,9 @@ func (s *Server) resolve(c *gin.Context, token string) (*survey.Code, *survey.Su
 	if err != nil {
 		return nil, nil, s.unavailable(err)
 	}
+	if err := code.Usable(); err != nil { // voided when its plan was redrawn
+		return nil, nil, fail(http.StatusGone, err.Error())
+	}
 	sv, err := s.survey(ctx, code.SurveyID)
 	if err != nil {
 		return nil, nil, s.unavailable(err)

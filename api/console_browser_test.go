@@ -210,7 +210,9 @@ func TestConsoleBrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("kind"), "shared"), chromedp.SetValue(chromedp.ID("group"), "parent"),
 		chromedp.SetValue(chromedp.ID("band"), "g3-4"), chromedp.SendKeys(chromedp.ID("school"), "X001"),
 		chromedp.SendKeys(chromedp.ID("school_name"), "解放碑小学"), chromedp.SetValue(chromedp.ID("urbanicity"), "城区"),
-		chromedp.SendKeys(chromedp.ID("quota"), "30"), chromedp.Click(chromedp.ID("issue")),
+		chromedp.SendKeys(chromedp.ID("quota"), "30"),
+		// X001 is not in the plan: the issue must say why.
+		chromedp.SendKeys(chromedp.ID("out_of_plan"), "教育局要求未入样的解放碑小学家长参加"), chromedp.Click(chromedp.ID("issue")),
 		// The code page already lists the plan's codes: wait for the flash of the page the form leads to.
 		chromedp.WaitVisible(chromedp.CSS("p.flash")), chromedp.WaitVisible(chromedp.ID("shared-codes")))
 	if got := b.text("p.flash"); !strings.Contains(got, "已发放 1 个访问码") {

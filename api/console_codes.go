@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -11,101 +10,22 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"renke/account"
+	"renke/casework"
 	"renke/internal/csvsafe"
 	"renke/survey"
 	"renke/web/console"
 )
 
 // issueInput is what issuing codes takes (form fields and JSON alike).
-type issueInput struct {
-	Kind       string `json:"kind"`
-	Group      string `json:"group"`
-	Band       string `json:"band"`
-	School     string `json:"school"`
-	SchoolName string `json:"school_name"`
-	Township   string `json:"township"`
-	Urbanicity string `json:"urbanicity"`
-	Quota      int    `json:"quota"`
-	Count      int    `json:"count"`
-}
+type issueInput = casework.IssueInput
 
-// maxSharedQuota bounds one shared code's quota.
-const maxSharedQuota = 100000
-
-// spec checks the input with Chinese messages and makes the domain's spec.
-func (in issueInput) spec() (survey.IssueSpec, error) {
-	var errs []error
-	sp := survey.IssueSpec{Kind: survey.CodeKind(in.Kind), Group: survey.Group(in.Group), Band: survey.Band(in.Band),
-		School: survey.School{Code: strings.TrimSpace(in.School), Name: strings.TrimSpace(in.SchoolName),
-			Township: strings.TrimSpace(in.Township), Urbanicity: survey.Urbanicity(in.Urbanicity)},
-		Quota: in.Quota, Count: in.Count}
-	if !sp.Group.Valid() {
-		errs = append(errs, errors.New("请选择调查对象"))
-	} else {
-		if sp.Group.ViaSchool() && sp.School.Code == "" {
-			errs = append(errs, fmt.Errorf("%s通过学校调查，必须填写学校代码", sp.Group.Label()))
-		}
-		if sp.School.Code != "" && !survey.ValidSchoolCode(sp.School.Code) {
-			errs = append(errs, errors.New(survey.SchoolCodeRule))
-		}
-		if sp.Group.ViaSchool() && sp.School.Urbanicity == "" {
-			errs = append(errs, errors.New("请选择学校的城乡类型（城区、镇区或乡村），它决定抽样层"))
-		}
-		if sp.Band != "" && !containsBand(survey.BandsFor(sp.Group), sp.Band) {
-			errs = append(errs, fmt.Errorf("%s没有学段“%s”", sp.Group.Label(), in.Band))
-		}
+// issueCodes issues the codes in asks for through the application layer.
+func (s *Server) issueCodes(c *gin.Context, id string, in issueInput) ([]survey.Code, error) {
+	codes, err := s.app.IssueCodes(c.Request.Context(), s.actor(c), id, in)
+	if len(codes) > 0 {
+		s.forgetProgress(id) // new quotas
 	}
-	if sp.School.Urbanicity != "" && !sp.School.Urbanicity.Valid() {
-		errs = append(errs, fmt.Errorf("城乡类型“%s”应为城区、镇区或乡村", in.Urbanicity))
-	}
-	switch sp.Kind {
-	case survey.SharedCode:
-		if sp.Quota < 1 || sp.Quota > maxSharedQuota {
-			errs = append(errs, fmt.Errorf("共享码的配额应为 1 到 %d", maxSharedQuota))
-		}
-		sp.Count = 0
-	case survey.OneTimeCode:
-		if sp.Count < 1 || sp.Count > survey.MaxBatch {
-			errs = append(errs, fmt.Errorf("一次性码的数量应为 1 到 %d", survey.MaxBatch))
-		}
-		sp.Quota = 0
-	default:
-		errs = append(errs, errors.New("请选择访问码类型：共享码或一次性码"))
-	}
-	return sp, errors.Join(errs...)
-}
-
-func containsBand(bands []survey.Band, b survey.Band) bool {
-	for _, x := range bands {
-		if x == b {
-			return true
-		}
-	}
-	return false
-}
-
-// issueCodes issues the codes in asks for, for a draft or open survey, and audits the batch.
-func (s *Server) issueCodes(c *gin.Context, sv *survey.Survey, in issueInput) ([]survey.Code, error) {
-	if sv.Status != survey.Draft && sv.Status != survey.Open {
-		return nil, cerr(http.StatusConflict, "调查已结束，不能再发放访问码")
-	}
-	sp, err := in.spec()
-	if err != nil {
-		return nil, invalid(err)
-	}
-	codes, err := sp.Issue(sv.ID, s.now())
-	if err != nil {
-		return nil, invalid(err)
-	}
-	if err := s.store.InsertCodes(c.Request.Context(), codes); err != nil {
-		return nil, err
-	}
-	s.forgetProgress(sv.ID) // new quotas
-	// The tokens are bearer secrets: the log keeps the batch, not the codes.
-	after := map[string]any{"batch": codes[0].Batch, "kind": sp.Kind, "group": sp.Group, "band": sp.Band,
-		"school": sp.School.Code, "school_name": sp.School.Name, "urbanicity": sp.School.Urbanicity,
-		"quota": sp.Quota, "count": len(codes)}
-	return codes, s.audited(c, account.ActCodesIssue, auditScope{County: sv.County, Survey: sv.ID, Target: codes[0].Batch}, nil, after)
+	return codes, err
 }
 
 // codeRow is a code as the API lists it.
@@ -149,7 +69,7 @@ func (s *Server) renderCodes(c *gin.Context, status int, sv *survey.Survey, in i
 		return
 	}
 	page := console.CodesPage{Survey: sv, Issued: issued,
-		Form:   console.IssueForm{Kind: in.Kind, Group: in.Group, Band: in.Band, School: in.School, SchoolName: in.SchoolName, Township: in.Township, Urbanicity: in.Urbanicity, Quota: in.Quota, Count: in.Count},
+		Form:   console.IssueForm{Kind: in.Kind, Group: in.Group, Band: in.Band, School: in.School, SchoolName: in.SchoolName, Township: in.Township, Urbanicity: in.Urbanicity, Quota: in.Quota, Count: in.Count, OutOfPlan: in.OutOfPlan},
 		Groups: choices(survey.Groups, survey.Group.Label), Bands: choices(survey.Bands, survey.Band.Label),
 		Urbanicities: choices(survey.Urbanicities, func(u survey.Urbanicity) string { return string(u) })}
 	batches := map[string]int{}
@@ -199,8 +119,9 @@ func (s *Server) codesSubmit(c *gin.Context) {
 	quota, _ := strconv.Atoi(strings.TrimSpace(c.PostForm("quota")))
 	count, _ := strconv.Atoi(strings.TrimSpace(c.PostForm("count")))
 	in := issueInput{Kind: c.PostForm("kind"), Group: c.PostForm("group"), Band: c.PostForm("band"), School: c.PostForm("school"),
-		SchoolName: c.PostForm("school_name"), Township: c.PostForm("township"), Urbanicity: c.PostForm("urbanicity"), Quota: quota, Count: count}
-	codes, err := s.issueCodes(c, sv, in)
+		SchoolName: c.PostForm("school_name"), Township: c.PostForm("township"), Urbanicity: c.PostForm("urbanicity"), Quota: quota, Count: count,
+		OutOfPlan: c.PostForm("out_of_plan")}
+	codes, err := s.issueCodes(c, sv.ID, in)
 	if err != nil {
 		e := s.asConsoleError(err)
 		if e.status < 500 && codes == nil {
@@ -265,7 +186,7 @@ func (s *Server) apiIssueCodes(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	codes, err := s.issueCodes(c, sv, in)
+	codes, err := s.issueCodes(c, sv.ID, in)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -13,21 +13,22 @@ import (
 
 // flashes are the success messages a redirect may ask for with ?ok=.
 var flashes = map[string]string{
-	"county":   "区县已登记。",
-	"assigned": "已分配区县。",
-	"created":  "调查已创建（草稿）。",
-	"opened":   "调查已开放，现在可以作答。",
-	"closed":   "调查已结束，不再接收答卷。",
-	"weights":  "群体权重已保存。",
-	"scheme":   "计分方案已保存。",
-	"user":     "用户已保存。",
-	"password": "密码已修改，其他设备上的登录已失效。",
-	"totp-on":  "两步验证已启用：下次登录时请填写验证器显示的 6 位数字。",
-	"totp-off": "两步验证已关闭。",
-	"override": "裁定已记录。",
-	"rules":    "数据质量规则已保存，报告已按新规则重新计算。",
-	"frame":    "抽样框已通过检查并保存。",
-	"plan":     "样本已抽取，方案已保存。",
+	"county":    "区县已登记。",
+	"assigned":  "已分配区县。",
+	"created":   "调查已创建（草稿）。",
+	"opened":    "调查已开放，现在可以作答。",
+	"scheduled": "调查已开放，到开始时间后才可以作答。",
+	"closed":    "调查已结束，不再接收答卷。",
+	"weights":   "群体权重已保存。",
+	"scheme":    "计分方案已保存。",
+	"user":      "用户已保存。",
+	"password":  "密码已修改，其他设备上的登录已失效。",
+	"totp-on":   "两步验证已启用：下次登录时请填写验证器显示的 6 位数字。",
+	"totp-off":  "两步验证已关闭。",
+	"override":  "裁定已记录。",
+	"rules":     "数据质量规则已保存，报告已按新规则重新计算。",
+	"frame":     "抽样框已通过检查并保存。",
+	"plan":      "样本已抽取，方案已保存。",
 }
 
 func flash(c *gin.Context) string { return flashes[c.Query("ok")] }
@@ -112,19 +113,9 @@ func (s *Server) countiesPage(c *gin.Context) {
 	s.render(c, http.StatusOK, "counties", console.Frame{Title: "区县列表", Nav: "counties", Flash: flash(c), Data: page})
 }
 
-// createCounty registers a county (admins).
+// createCounty registers a county (admins) through the application layer.
 func (s *Server) createCounty(c *gin.Context, name, code string) (*account.County, error) {
-	if err := requirePerm(c, account.ManageCounties); err != nil {
-		return nil, err
-	}
-	k, err := account.NewCounty(name, code, s.now())
-	if err != nil {
-		return nil, invalid(err)
-	}
-	if err := s.store.CreateCounty(c.Request.Context(), k); err != nil {
-		return nil, err
-	}
-	return k, s.audited(c, account.ActCountyCreate, auditScope{County: k.Name, Target: k.Code}, nil, k)
+	return s.app.RegisterCounty(c.Request.Context(), s.actor(c), name, code)
 }
 
 // countyCreateSubmit is POST /console/counties.
@@ -143,10 +134,7 @@ func (s *Server) countyAssignSubmit(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	err = s.updateUser(c, c.PostForm("user"), func(u *account.User) error {
-		return u.Assign(u.Role, append(slices.Clone(u.Counties), k.Name), s.now())
-	})
-	if err != nil {
+	if _, err := s.app.AssignCounty(c.Request.Context(), s.actor(c), c.PostForm("user"), k.Name); err != nil {
 		s.fail(c, err)
 		return
 	}

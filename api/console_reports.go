@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -244,8 +245,9 @@ func (s *Server) sheetsZIP(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	codes = slices.DeleteFunc(codes, func(k survey.Code) bool { return k.Usable() != nil }) // voided codes are never printed
 	if len(codes) == 0 {
-		s.fail(c, cerr(http.StatusConflict, "还没有发放访问码，没有可打印的二维码"))
+		s.fail(c, cerr(http.StatusConflict, "还没有发放访问码（或均已作废），没有可打印的二维码"))
 		return
 	}
 	var buf bytes.Buffer

@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"renke/account"
+	"renke/casework"
 	"renke/sampling"
 	"renke/survey"
 	"renke/web/console"
@@ -27,23 +28,14 @@ func frameSummary(f *sampling.Frame) *console.FrameSummary {
 	if f == nil {
 		return nil
 	}
-	fs := &console.FrameSummary{County: f.County, Schools: len(f.Schools)}
-	for i := range f.Schools {
-		fs.Pupils += f.Schools[i].Pupils()
-		fs.Teachers += f.Schools[i].Teachers
-	}
-	return fs
+	fs := console.FrameSummary(*casework.SummarizeFrame(f))
+	return &fs
 }
 
-// saveFrame checks a frame for a draft survey and stores it, audited.
-func (s *Server) saveFrame(c *gin.Context, sv *survey.Survey, f *sampling.Frame) error {
-	if sv.Status != survey.Draft {
-		return cerr(http.StatusConflict, "调查已开放，不能再更换抽样框")
-	}
-	if err := s.store.SaveFrame(c.Request.Context(), sv.ID, userOf(c).Name, f); err != nil {
-		return err
-	}
-	return s.audited(c, account.ActSurveyFrame, auditScope{County: sv.County, Survey: sv.ID, Target: f.County.Name}, nil, frameSummary(f))
+// saveFrame stores a frame for survey id through the application layer.
+func (s *Server) saveFrame(c *gin.Context, id string, f *sampling.Frame) error {
+	_, err := s.app.SaveFrame(c.Request.Context(), s.actor(c), id, f)
+	return err
 }
 
 // unreadable makes a file the sampling package cannot read at all a 422,
@@ -57,84 +49,37 @@ func unreadable(err error) error {
 }
 
 // planInput is what drawing a sample takes.
-type planInput struct {
-	Seed          *int64  `json:"seed"`
-	RatePermille  float64 `json:"rate_permille"` // 0: the default 1.5‰
-	Floor         int     `json:"floor"`
-	TakePerSchool int     `json:"take_per_school"`
+type planInput = casework.PlanInput
+
+// drawPlan draws survey id's sample through the application layer.
+func (s *Server) drawPlan(c *gin.Context, id string, in planInput) (*sampling.Plan, error) {
+	p, err := s.app.DrawPlan(c.Request.Context(), s.actor(c), id, in)
+	if err == nil && in.VoidCodes {
+		s.forgetCodes() // this replica answers the voided codes as voided at once
+		s.forgetProgress(id)
+	}
+	return p, err
 }
 
-// drawPlan draws the sample of a draft survey from its frame and stores it, audited.
-func (s *Server) drawPlan(c *gin.Context, sv *survey.Survey, in planInput) (*sampling.Plan, error) {
-	if sv.Status != survey.Draft {
-		return nil, cerr(http.StatusConflict, "调查已开放，不能再重新抽样")
+// issuePlanCodes issues the plan's shared codes through the application layer.
+func (s *Server) issuePlanCodes(c *gin.Context, id string) (int, error) {
+	n, err := s.app.IssuePlanCodes(c.Request.Context(), s.actor(c), id)
+	if n > 0 {
+		s.forgetProgress(id) // new quotas
 	}
-	if in.RatePermille < 0 || in.RatePermille > 1000 || in.Floor < 0 || in.TakePerSchool < 0 {
-		return nil, cerr(http.StatusUnprocessableEntity, "抽样比例、最小样本量和每校人数不能为负数")
-	}
-	f, err := s.store.Frame(c.Request.Context(), sv.ID)
-	if errors.Is(err, survey.ErrNotFound) {
-		return nil, cerr(http.StatusConflict, "请先上传抽样框")
-	}
-	if err != nil {
-		return nil, err
-	}
-	p, err := sampling.MakePlan(f, sampling.Options{Seed: in.Seed, Rate: in.RatePermille / 1000, Floor: in.Floor,
-		TakePerSchool: in.TakePerSchool, GroupWeights: sv.GroupWeights})
-	if err != nil {
-		return nil, invalid(err)
-	}
-	if err := s.store.SavePlan(c.Request.Context(), sv.ID, userOf(c).Name, p); err != nil {
-		return nil, err
-	}
-	after := map[string]any{"seed": p.Seed, "total": p.Total, "by_group": p.ByGroup, "schools": len(p.Schools),
-		"expected_se": p.ExpectedSE, "expected_pass_probability": p.ExpectedPassProbability}
-	return p, s.audited(c, account.ActSurveyPlan, auditScope{County: sv.County, Survey: sv.ID, Target: strconv.FormatInt(p.Seed, 10)}, nil, after)
-}
-
-// issuePlanCodes issues one shared code per quota of the stored plan, once.
-func (s *Server) issuePlanCodes(c *gin.Context, sv *survey.Survey) (int, error) {
-	ctx := c.Request.Context()
-	if sv.Status != survey.Draft && sv.Status != survey.Open {
-		return 0, cerr(http.StatusConflict, "调查已结束，不能再发放访问码")
-	}
-	p, err := s.store.Plan(ctx, sv.ID)
-	if errors.Is(err, survey.ErrNotFound) {
-		return 0, cerr(http.StatusConflict, "请先抽取样本")
-	}
-	if err != nil {
-		return 0, err
-	}
-	existing, err := s.store.Codes(ctx, sv.ID)
-	if err != nil {
-		return 0, err
-	}
-	for _, k := range existing {
-		if k.Kind == survey.SharedCode {
-			return 0, cerr(http.StatusConflict, "本调查已有共享码，按方案发放只能进行一次（避免配额重复）")
-		}
-	}
-	var codes []survey.Code
-	for _, sp := range p.CodeSpecs() {
-		batch, err := sp.Issue(sv.ID, s.now())
-		if err != nil {
-			return 0, invalid(err)
-		}
-		codes = append(codes, batch...)
-	}
-	if err := s.store.InsertCodes(ctx, codes); err != nil {
-		return 0, err
-	}
-	s.forgetProgress(sv.ID) // new quotas
-	return len(codes), s.audited(c, account.ActCodesIssue, auditScope{County: sv.County, Survey: sv.ID, Target: "抽样方案", Note: "按抽样方案发放共享码"},
-		nil, map[string]any{"seed": p.Seed, "shared_codes": len(codes), "total_quota": p.Total})
+	return n, err
 }
 
 // renderSampling shows the frame and plan page.
 func (s *Server) renderSampling(c *gin.Context, status int, sv *survey.Survey, msg string, problems []sampling.Problem) {
+	s.renderSamplingWith(c, status, sv, msg, problems, nil)
+}
+
+// renderSamplingWith shows the page, with a redraw to confirm when redraw is set.
+func (s *Server) renderSamplingWith(c *gin.Context, status int, sv *survey.Survey, msg string, problems []sampling.Problem, redraw *console.RedrawConfirm) {
 	ctx := c.Request.Context()
 	page := console.SamplingPage{Survey: sv, Problems: problems, CanEdit: sv.Status == survey.Draft && userOf(c).Can(account.EditSurvey),
-		CanIssue: userOf(c).Can(account.ManageCodes)}
+		CanIssue: userOf(c).Can(account.ManageCodes), Redraw: redraw}
 	f, err := s.store.Frame(ctx, sv.ID)
 	if err != nil && !errors.Is(err, survey.ErrNotFound) {
 		s.fail(c, err)
@@ -198,7 +143,7 @@ func (s *Server) frameSubmit(c *gin.Context) {
 	defer file.Close()
 	f, err := sampling.ReadFrameXLSXContext(c.Request.Context(), io.LimitReader(file, maxFrameUpload))
 	if err == nil {
-		err = s.saveFrame(c, sv, f)
+		err = s.saveFrame(c, sv.ID, f)
 	} else {
 		err = unreadable(err)
 	}
@@ -227,7 +172,14 @@ func (s *Server) planSubmit(c *gin.Context) {
 		s.samplingResult(c, sv, cerr(http.StatusUnprocessableEntity, strings.Join(errs, "；")), "")
 		return
 	}
-	_, err = s.drawPlan(c, sv, in)
+	in.VoidCodes = c.PostForm("void_codes") == "1"
+	_, err = s.drawPlan(c, sv.ID, in)
+	var ce *casework.Error
+	if errors.As(err, &ce) && ce.Confirm {
+		s.renderSamplingWith(c, http.StatusConflict, sv, "", nil, &console.RedrawConfirm{Message: ce.Msg,
+			Seed: c.PostForm("seed"), Rate: c.PostForm("rate"), Floor: c.PostForm("floor"), Take: c.PostForm("take")})
+		return
+	}
 	s.samplingResult(c, sv, err, "plan")
 }
 
@@ -238,7 +190,7 @@ func (s *Server) planCodesSubmit(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	n, err := s.issuePlanCodes(c, sv)
+	n, err := s.issuePlanCodes(c, sv.ID)
 	if err != nil {
 		s.samplingResult(c, sv, err, "")
 		return
@@ -312,7 +264,7 @@ func (s *Server) apiPutFrame(c *gin.Context) {
 		return
 	}
 	if err == nil {
-		err = s.saveFrame(c, sv, f)
+		err = s.saveFrame(c, sv.ID, f)
 	}
 	if err != nil {
 		s.fail(c, err)
@@ -362,7 +314,7 @@ func (s *Server) apiDrawPlan(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	p, err := s.drawPlan(c, sv, in)
+	p, err := s.drawPlan(c, sv.ID, in)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -377,7 +329,7 @@ func (s *Server) apiPlanCodes(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	n, err := s.issuePlanCodes(c, sv)
+	n, err := s.issuePlanCodes(c, sv.ID)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -14,7 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"renke/survey"
+	"renke/casework"
 	"renke/web/console"
 )
 
@@ -71,22 +71,38 @@ func invalid(err error) *consoleError {
 	return cerr(http.StatusUnprocessableEntity, err.Error())
 }
 
-// asConsoleError maps any error to a refusal: typed store errors to their
-// status, anything unknown to a logged 500.
+// kindStatus is the one table from an application-layer error kind to the
+// HTTP status the respondent pages, the console and the JSON API answer with.
+var kindStatus = map[casework.Kind]int{
+	casework.NotFound:    http.StatusNotFound,
+	casework.Forbidden:   http.StatusForbidden,
+	casework.Conflict:    http.StatusConflict,
+	casework.Invalid:     http.StatusUnprocessableEntity,
+	casework.Unavailable: http.StatusServiceUnavailable,
+	casework.Internal:    http.StatusInternalServerError,
+}
+
+// StatusOf is the HTTP status of an application-layer error kind.
+func StatusOf(k casework.Kind) int {
+	if st, ok := kindStatus[k]; ok {
+		return st
+	}
+	return http.StatusInternalServerError
+}
+
+// asConsoleError maps any error to a refusal: the application layer's kinds
+// (and the store's typed errors, through casework.From) by kindStatus,
+// anything unknown to a logged 500.
 func (s *Server) asConsoleError(err error) *consoleError {
 	var ce *consoleError
-	switch {
-	case errors.As(err, &ce):
+	if errors.As(err, &ce) {
 		return ce
-	case errors.Is(err, survey.ErrUnavailable):
-		return errStoreDown
-	case errors.Is(err, survey.ErrNotFound):
-		return cerr(http.StatusNotFound, "未找到，或已被他人修改，请刷新后重试")
-	case errors.Is(err, survey.ErrDuplicate):
-		return cerr(http.StatusConflict, "已存在同名或同代码的记录")
 	}
-	s.log.Error("console request failed", "err", err)
-	return cerr(http.StatusInternalServerError, "服务器内部错误，请稍后重试")
+	e := casework.From(err)
+	if e.Kind == casework.Internal && e.Err != nil {
+		s.log.Error("console request failed", "err", err)
+	}
+	return cerr(StatusOf(e.Kind), e.Msg)
 }
 
 // isAPI tells a JSON API request from a page request.

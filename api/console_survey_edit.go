@@ -1,9 +1,7 @@
 package api
 
 import (
-	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,7 +9,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"renke/account"
 	"renke/survey"
 )
 
@@ -19,59 +16,29 @@ func pathEscape(s string) string { return url.PathEscape(s) }
 
 func formatFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
-// conflict is a 409 carrying the domain's message.
-func conflict(err error) *consoleError { return cerr(http.StatusConflict, err.Error()) }
-
-// transition moves a survey to status to, conditionally on the status it was
-// read in, and audits it.
-func (s *Server) transition(c *gin.Context, sv *survey.Survey, to survey.Status) error {
-	from := sv.Status
-	if to == survey.Open && !s.now().Before(sv.Closes) {
-		return cerr(http.StatusConflict, "调查的结束时间已过，不能开放；请新建调查")
+// transition moves survey id to status to through the application layer.
+func (s *Server) transition(c *gin.Context, id string, to survey.Status) (*survey.Survey, error) {
+	sv, err := s.app.ChangeStatus(c.Request.Context(), s.actor(c), id, to)
+	if err == nil {
+		s.forgetSurvey(id)
 	}
-	if err := sv.Transition(to, s.now()); err != nil {
-		return conflict(err)
-	}
-	if err := s.store.UpdateSurvey(c.Request.Context(), sv, from); err != nil {
-		if errors.Is(err, survey.ErrNotFound) {
-			return cerr(http.StatusConflict, "调查状态已被他人更改，请刷新页面后重试")
-		}
-		return err
-	}
-	s.forgetSurvey(sv.ID)
-	act := map[survey.Status]account.Action{survey.Open: account.ActSurveyOpen, survey.Closed: account.ActSurveyClose}[to]
-	return s.audited(c, act, auditScope{County: sv.County, Survey: sv.ID, Target: sv.Title},
-		map[string]any{"status": from}, map[string]any{"status": to, "opens": sv.Opens, "closes": sv.Closes})
+	return sv, err
 }
 
-// saveEdit stores a draft survey after edit changed it, and audits before → after.
-func (s *Server) saveEdit(c *gin.Context, sv *survey.Survey, act account.Action, before, after func() any, edit func() error) error {
-	b := before()
-	if err := edit(); err != nil {
-		if errors.Is(err, survey.ErrFrozen) {
-			return conflict(err)
-		}
-		return invalid(err)
+func (s *Server) setWeights(c *gin.Context, id string, w map[survey.Group]float64) (*survey.Survey, error) {
+	sv, err := s.app.SetGroupWeights(c.Request.Context(), s.actor(c), id, w)
+	if err == nil {
+		s.forgetSurvey(id)
 	}
-	sv.Updated = survey.TruncateTime(s.now())
-	if err := s.store.UpdateSurvey(c.Request.Context(), sv, survey.Draft); err != nil {
-		if errors.Is(err, survey.ErrNotFound) {
-			return conflict(survey.ErrFrozen)
-		}
-		return err
-	}
-	s.forgetSurvey(sv.ID)
-	return s.audited(c, act, auditScope{County: sv.County, Survey: sv.ID, Target: sv.Title}, b, after())
+	return sv, err
 }
 
-func (s *Server) setWeights(c *gin.Context, sv *survey.Survey, w map[survey.Group]float64) error {
-	get := func() any { return maps.Clone(sv.GroupWeights) }
-	return s.saveEdit(c, sv, account.ActSurveyWeights, get, get, func() error { return sv.SetGroupWeights(w) })
-}
-
-func (s *Server) setScheme(c *gin.Context, sv *survey.Survey, sc survey.Scheme) error {
-	get := func() any { return maps.Clone(sv.Scheme) }
-	return s.saveEdit(c, sv, account.ActSurveyScheme, get, get, func() error { return sv.SetScheme(sc) })
+func (s *Server) setScheme(c *gin.Context, id string, sc survey.Scheme) (*survey.Survey, error) {
+	sv, err := s.app.SetScheme(c.Request.Context(), s.actor(c), id, sc)
+	if err == nil {
+		s.forgetSurvey(id)
+	}
+	return sv, err
 }
 
 // weightsForm reads w_<group> fields.
@@ -108,21 +75,18 @@ func schemeForm(c *gin.Context) (survey.Scheme, error) {
 	return sc, nil
 }
 
-// surveyAction runs a page form's change on the survey and redirects with a
+// surveyAction runs a page form's change on survey :id and redirects with a
 // flash, or shows the survey page again with the error.
-func (s *Server) surveyAction(c *gin.Context, p account.Permission, ok string, act func(*survey.Survey) error) {
-	sv, err := s.surveyFor(c, p)
+func (s *Server) surveyAction(c *gin.Context, ok string, act func(id string) (*survey.Survey, error)) {
+	id := c.Param("id")
+	sv, err := act(id)
 	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if err := act(sv); err != nil {
 		e := s.asConsoleError(err)
-		if e.status >= 500 {
+		if e.status >= 500 || e.status == http.StatusNotFound || e.status == http.StatusForbidden {
 			s.fail(c, e)
 			return
 		}
-		fresh, ferr := s.store.Survey(c.Request.Context(), sv.ID)
+		fresh, ferr := s.store.Survey(c.Request.Context(), id)
 		if ferr != nil {
 			s.fail(c, ferr)
 			return
@@ -130,75 +94,74 @@ func (s *Server) surveyAction(c *gin.Context, p account.Permission, ok string, a
 		s.renderSurvey(c, e.status, fresh, e.msg)
 		return
 	}
-	redirect(c, "/console/surveys/"+sv.ID+"?ok="+ok)
+	if ok == "opened" && sv != nil && sv.PhaseAt(s.now()).Key == survey.PhaseScheduled {
+		ok = "scheduled"
+	}
+	redirect(c, "/console/surveys/"+id+"?ok="+ok)
 }
 
 func (s *Server) surveyOpenSubmit(c *gin.Context) {
-	s.surveyAction(c, account.RunSurvey, "opened", func(sv *survey.Survey) error { return s.transition(c, sv, survey.Open) })
+	s.surveyAction(c, "opened", func(id string) (*survey.Survey, error) { return s.transition(c, id, survey.Open) })
 }
 
 func (s *Server) surveyCloseSubmit(c *gin.Context) {
-	s.surveyAction(c, account.RunSurvey, "closed", func(sv *survey.Survey) error { return s.transition(c, sv, survey.Closed) })
+	s.surveyAction(c, "closed", func(id string) (*survey.Survey, error) { return s.transition(c, id, survey.Closed) })
 }
 
 func (s *Server) weightsSubmit(c *gin.Context) {
-	s.surveyAction(c, account.EditSurvey, "weights", func(sv *survey.Survey) error {
+	s.surveyAction(c, "weights", func(id string) (*survey.Survey, error) {
 		w, err := weightsForm(c)
 		if err != nil {
-			return invalid(err)
+			return nil, invalid(err)
 		}
-		return s.setWeights(c, sv, w)
+		return s.setWeights(c, id, w)
 	})
 }
 
 func (s *Server) schemeSubmit(c *gin.Context) {
-	s.surveyAction(c, account.EditSurvey, "scheme", func(sv *survey.Survey) error {
+	s.surveyAction(c, "scheme", func(id string) (*survey.Survey, error) {
 		sc, err := schemeForm(c)
 		if err != nil {
-			return invalid(err)
+			return nil, invalid(err)
 		}
-		return s.setScheme(c, sv, sc)
+		return s.setScheme(c, id, sc)
 	})
 }
 
-// apiSurveyAction runs an API change on the survey and answers with the survey.
-func (s *Server) apiSurveyAction(c *gin.Context, p account.Permission, act func(*survey.Survey) error) {
-	sv, err := s.surveyFor(c, p)
+// apiSurveyAction runs an API change on survey :id and answers with the survey.
+func (s *Server) apiSurveyAction(c *gin.Context, act func(id string) (*survey.Survey, error)) {
+	sv, err := act(c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if err := act(sv); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, sv)
+	c.JSON(http.StatusOK, surveyJSON(sv, s.now()))
 }
 
 func (s *Server) apiOpen(c *gin.Context) {
-	s.apiSurveyAction(c, account.RunSurvey, func(sv *survey.Survey) error { return s.transition(c, sv, survey.Open) })
+	s.apiSurveyAction(c, func(id string) (*survey.Survey, error) { return s.transition(c, id, survey.Open) })
 }
 
 func (s *Server) apiClose(c *gin.Context) {
-	s.apiSurveyAction(c, account.RunSurvey, func(sv *survey.Survey) error { return s.transition(c, sv, survey.Closed) })
+	s.apiSurveyAction(c, func(id string) (*survey.Survey, error) { return s.transition(c, id, survey.Closed) })
 }
 
 func (s *Server) apiWeights(c *gin.Context) {
-	s.apiSurveyAction(c, account.EditSurvey, func(sv *survey.Survey) error {
+	s.apiSurveyAction(c, func(id string) (*survey.Survey, error) {
 		var w map[survey.Group]float64
 		if err := readJSON(c, &w); err != nil {
-			return err
+			return nil, err
 		}
-		return s.setWeights(c, sv, w)
+		return s.setWeights(c, id, w)
 	})
 }
 
 func (s *Server) apiScheme(c *gin.Context) {
-	s.apiSurveyAction(c, account.EditSurvey, func(sv *survey.Survey) error {
+	s.apiSurveyAction(c, func(id string) (*survey.Survey, error) {
 		var sc survey.Scheme
 		if err := readJSON(c, &sc); err != nil {
-			return err
+			return nil, err
 		}
-		return s.setScheme(c, sv, sc)
+		return s.setScheme(c, id, sc)
 	})
 }

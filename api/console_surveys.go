@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"renke/account"
+	"renke/casework"
 	"renke/store"
 	"renke/survey"
 	"renke/web/console"
@@ -54,37 +55,23 @@ func (s *Server) surveysPage(c *gin.Context) {
 }
 
 // newSurveyInput is what creating a survey takes.
-type newSurveyInput struct {
-	Title  string    `json:"title"`
-	Opens  time.Time `json:"opens"`
-	Closes time.Time `json:"closes"`
-	Scheme string    `json:"scheme"` // "default" (recognition rate) or "graded" (satisfaction index)
+type newSurveyInput = casework.NewSurvey
+
+// createSurvey makes a draft survey in county k through the application layer.
+func (s *Server) createSurvey(c *gin.Context, k *account.County, in newSurveyInput) (*survey.Survey, error) {
+	in.County = k.Name
+	return s.app.CreateSurvey(c.Request.Context(), s.actor(c), in)
 }
 
-// createSurvey makes a draft survey in county k from the default questionnaires.
-func (s *Server) createSurvey(c *gin.Context, k *account.County, in newSurveyInput) (*survey.Survey, error) {
-	if strings.TrimSpace(in.Title) == "" {
-		in.Title = k.Name + "义务教育优质均衡发展社会认可度调查"
-	}
-	sv, err := survey.NewSurvey(k.Name, in.Title, in.Opens, in.Closes, survey.DefaultForms())
-	if err != nil {
-		return nil, invalid(err)
-	}
-	switch in.Scheme {
-	case "", "default":
-	case "graded":
-		if err := sv.SetScheme(survey.GradedScheme()); err != nil {
-			return nil, invalid(err)
-		}
-	default:
-		return nil, cerr(http.StatusUnprocessableEntity, "计分方案应为 default（认可率）或 graded（满意度指数）")
-	}
-	if err := s.store.CreateSurvey(c.Request.Context(), sv); err != nil {
-		return nil, err
-	}
-	after := map[string]any{"title": sv.Title, "opens": sv.Opens, "closes": sv.Closes, "scheme": sv.Scheme,
-		"group_weights": sv.GroupWeights, "forms": formSummaries(sv.Forms)}
-	return sv, s.audited(c, account.ActSurveyCreate, auditScope{County: sv.County, Survey: sv.ID, Target: sv.Title}, nil, after)
+// surveyOut is a survey as the API answers with it: with its phase (the
+// status read against the window, in the words every door uses).
+type surveyOut struct {
+	*survey.Survey
+	Phase survey.Phase `json:"phase"`
+}
+
+func surveyJSON(sv *survey.Survey, now time.Time) surveyOut {
+	return surveyOut{Survey: sv, Phase: sv.PhaseAt(now)}
 }
 
 func defaultWindow(now time.Time) (time.Time, time.Time) {
@@ -203,10 +190,11 @@ func (s *Server) apiCountySurveys(c *gin.Context) {
 		Status survey.Status `json:"status"`
 		Opens  time.Time     `json:"opens"`
 		Closes time.Time     `json:"closes"`
+		Phase  survey.Phase  `json:"phase"`
 	}
 	rows := make([]row, 0, len(list))
 	for _, sv := range list {
-		rows = append(rows, row{sv.ID, sv.County, sv.Title, sv.Status, sv.Opens, sv.Closes})
+		rows = append(rows, row{sv.ID, sv.County, sv.Title, sv.Status, sv.Opens, sv.Closes, sv.PhaseAt(s.now())})
 	}
 	c.JSON(http.StatusOK, gin.H{"surveys": rows})
 }
@@ -228,7 +216,7 @@ func (s *Server) apiCreateSurvey(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, sv)
+	c.JSON(http.StatusCreated, surveyJSON(sv, s.now()))
 }
 
 // apiSurvey is GET /api/v1/surveys/:id.
@@ -238,5 +226,5 @@ func (s *Server) apiSurvey(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, sv)
+	c.JSON(http.StatusOK, surveyJSON(sv, s.now()))
 }

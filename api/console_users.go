@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"renke/account"
+	"renke/casework"
 	"renke/survey"
 	"renke/web/console"
 )
@@ -30,91 +31,20 @@ func (s *Server) checkCounties(c *gin.Context, names []string) error {
 	return nil
 }
 
-// createUser makes a user; with no password given it generates one and returns it.
+// createUser makes a user through the application layer; with no password
+// given it generates one and returns it.
 func (s *Server) createUser(c *gin.Context, name string, role account.Role, counties []string, password string) (*account.User, string, error) {
-	if err := requirePerm(c, account.ManageUsers); err != nil {
-		return nil, "", err
-	}
-	generated := ""
-	if password == "" {
-		password = account.GeneratePassword()
-		generated = password
-	}
-	if role == account.Admin {
-		counties = nil
-	}
-	u, err := account.NewUser(name, role, counties, password, s.now())
-	if err != nil {
-		return nil, "", invalid(err)
-	}
-	if err := s.checkCounties(c, u.Counties); err != nil {
-		return nil, "", err
-	}
-	if err := s.store.CreateUser(c.Request.Context(), u); err != nil {
-		if errors.Is(err, survey.ErrDuplicate) {
-			return nil, "", cerr(http.StatusConflict, fmt.Sprintf("用户名“%s”已被使用", u.Name))
-		}
-		return nil, "", err
-	}
-	return u, generated, s.audited(c, account.ActUserCreate, auditScope{Target: u.Name}, nil, u)
+	return s.app.CreateUser(c.Request.Context(), s.actor(c), casework.NewUser{Name: name, Role: role, Counties: counties, Password: password})
 }
 
-// updateUser changes the user with id through change, conditionally on the
-// copy read, and audits before → after. Disabling a user ends their sessions.
-func (s *Server) updateUser(c *gin.Context, id string, change func(*account.User) error) error {
-	if err := requirePerm(c, account.ManageUsers); err != nil {
-		return err
-	}
-	ctx := c.Request.Context()
-	u, err := s.store.User(ctx, id)
-	if errors.Is(err, survey.ErrNotFound) {
-		return errUserMissing
-	}
-	if err != nil {
-		return err
-	}
-	prev := *u
-	prev.Counties = slices.Clone(u.Counties)
-	if err := change(u); err != nil {
-		return invalid(err)
-	}
-	if u.ID == userOf(c).ID && (u.Role != prev.Role || u.Disabled) {
-		return cerr(http.StatusUnprocessableEntity, "不能停用自己或修改自己的角色，请让另一位管理员操作")
-	}
-	if u.Role == account.Admin {
-		u.Counties = []string{}
-	}
-	if err := s.checkCounties(c, u.Counties); err != nil {
-		return err
-	}
-	u.Updated = survey.TruncateTime(s.now())
-	if err := s.store.UpdateUser(ctx, u, prev); err != nil {
-		return err
-	}
-	if u.Disabled && !prev.Disabled {
-		if _, err := s.kv.EndUserSessions(ctx, u.ID); err != nil {
-			return err
-		}
-	}
-	return s.audited(c, account.ActUserUpdate, auditScope{Target: u.Name}, prev, u)
+// updateUser changes the user with id through the application layer.
+func (s *Server) updateUser(c *gin.Context, id string, ch casework.UserChange) (*account.User, error) {
+	return s.app.UpdateUser(c.Request.Context(), s.actor(c), id, ch)
 }
 
-// resetPassword gives a user a generated password, turns their second factor
-// off (the usual reason to ask is a lost phone) and ends their sessions.
+// resetPassword gives a user a generated password through the application layer.
 func (s *Server) resetPassword(c *gin.Context, id string) (*account.User, string, error) {
-	if err := requirePerm(c, account.ManageUsers); err != nil {
-		return nil, "", err
-	}
-	pw := account.GeneratePassword()
-	var name string
-	err := s.updatePassword(c, id, func(u *account.User) error {
-		name, u.TOTPSecret = u.Name, ""
-		return u.SetPassword(pw, s.now())
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	return &account.User{ID: id, Name: name}, pw, nil
+	return s.app.ResetPassword(c.Request.Context(), s.actor(c), id)
 }
 
 // updatePassword sets a password through set, ends every session of the
@@ -204,10 +134,9 @@ func (s *Server) userCreateSubmit(c *gin.Context) {
 
 // userUpdateSubmit is POST /console/users/:id.
 func (s *Server) userUpdateSubmit(c *gin.Context) {
-	s.usersResult(c, s.updateUser(c, c.Param("id"), func(u *account.User) error {
-		u.Disabled = c.PostForm("disabled") == "1"
-		return u.Assign(account.Role(c.PostForm("role")), c.PostFormArray("county"), s.now())
-	}))
+	role, counties, disabled := account.Role(c.PostForm("role")), c.PostFormArray("county"), c.PostForm("disabled") == "1"
+	_, err := s.updateUser(c, c.Param("id"), casework.UserChange{Role: &role, Counties: &counties, Disabled: &disabled})
+	s.usersResult(c, err)
 }
 
 // userResetSubmit is POST /console/users/:id/password.
@@ -272,30 +201,12 @@ func (s *Server) apiUpdateUser(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var in struct {
-		Role     *account.Role `json:"role"`
-		Counties *[]string     `json:"counties"`
-		Disabled *bool         `json:"disabled"`
-	}
+	var in casework.UserChange
 	if err := readJSON(c, &in); err != nil {
 		s.fail(c, err)
 		return
 	}
-	var out *account.User
-	err := s.updateUser(c, c.Param("id"), func(u *account.User) error {
-		role, counties := u.Role, u.Counties
-		if in.Role != nil {
-			role = *in.Role
-		}
-		if in.Counties != nil {
-			counties = *in.Counties
-		}
-		if in.Disabled != nil {
-			u.Disabled = *in.Disabled
-		}
-		out = u
-		return u.Assign(role, counties, s.now())
-	})
+	out, err := s.updateUser(c, c.Param("id"), in)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -16,11 +16,11 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"renke/casework"
 	"renke/config"
 	"renke/kv"
 	"renke/reporting"
 	"renke/store"
-	"renke/survey"
 )
 
 // Deps are what the server is built from.
@@ -53,6 +53,8 @@ type Server struct {
 	reports *reporting.Cache
 	// console holds the console's templates, set by consoleRoutes.
 	console *consoleState
+	// app runs the survey's use cases: every rule and audit entry of a change.
+	app *casework.Service
 }
 
 // New builds the server and its routes.
@@ -62,8 +64,10 @@ func New(d Deps) (*Server, error) {
 		d.Log = slog.Default()
 	}
 	s := &Server{cfg: d.Config, store: d.Store, kv: d.KV, log: d.Log, now: time.Now,
-		cache: lookups{codes: map[string]*survey.Code{}, surveys: map[string]cachedSurvey{}}}
+		cache: lookups{codes: map[string]cachedCode{}, surveys: map[string]cachedSurvey{}}}
 	s.progressCache.entries = map[string]*progressEntry{}
+	s.app = casework.New(d.Store, d.KV, d.Log)
+	s.app.SetClock(func() time.Time { return s.now() })
 	s.reports = reporting.NewCache(max(d.Config.ReportCache, 1), reportCacheTTL).LimitResponses(d.Config.ReportCacheResponses)
 	s.metrics = newMetrics(prometheus.NewRegistry())
 	e := gin.New()

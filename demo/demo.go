@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"renke/account"
+	"renke/casework"
 	"renke/sampling"
 	"renke/store"
 	"renke/survey"
@@ -23,9 +24,29 @@ const Actor = "renke demo"
 
 // Demo console accounts.
 const (
+	AdminName       = "demo-admin"
 	CoordinatorName = "demo-coordinator"
 	EvaluatorName   = "demo-evaluator"
 )
+
+// operator is the demo acting through the application layer: its users,
+// county and audit entries are written there, signed Actor.
+func operator() casework.Actor {
+	return casework.Actor{User: &account.User{Name: Actor, Role: account.Admin}}
+}
+
+// service is the application layer on st with a clock the demo sets to the
+// time of each backdated step.
+type service struct {
+	*casework.Service
+	at time.Time
+}
+
+func newService(st *store.Store) *service {
+	s := &service{Service: casework.New(st, nil, nil)}
+	s.SetClock(func() time.Time { return s.at })
+	return s
+}
 
 // oneTime lists the groups reached through county-wide name lists: the demo
 // gives each listed person a one-time code instead of a shared code, one code
@@ -241,41 +262,42 @@ func ensureCounty(ctx context.Context, st *store.Store, now time.Time) error {
 	if !errors.Is(err, survey.ErrNotFound) {
 		return err
 	}
-	c, err := account.NewCounty(CountyName, CountyCode, now)
-	if err != nil {
+	app := newService(st)
+	app.at = now
+	if _, err := app.RegisterCounty(ctx, operator(), CountyName, CountyCode); err != nil {
+		if ce := casework.From(err); ce.Kind == casework.Conflict {
+			return nil // registered meanwhile by another run
+		}
 		return fmt.Errorf("demo county: %w", err)
 	}
-	if err := st.CreateCounty(ctx, c); err != nil && !errors.Is(err, survey.ErrDuplicate) {
-		return err
-	}
-	return audit(ctx, st, account.ActCountyCreate, "", c.Name, c, now)
+	return nil
 }
 
-// ensureUsers makes the demo coordinator and evaluator, each assigned the
-// demo county, with a fresh random password, unless they exist.
+// ensureUsers makes the demo admin, coordinator and evaluator (the latter
+// two assigned the demo county), each with a fresh random password, unless
+// they exist.
 func ensureUsers(ctx context.Context, st *store.Store, now time.Time) ([]Login, error) {
+	app := newService(st)
+	app.at = now
 	var out []Login
-	for _, l := range []Login{{Name: CoordinatorName, Role: account.Coordinator}, {Name: EvaluatorName, Role: account.Evaluator}} {
+	for _, l := range []Login{{Name: AdminName, Role: account.Admin}, {Name: CoordinatorName, Role: account.Coordinator}, {Name: EvaluatorName, Role: account.Evaluator}} {
 		if _, err := st.UserByName(ctx, l.Name); err == nil {
 			out = append(out, l)
 			continue
 		} else if !errors.Is(err, survey.ErrNotFound) {
 			return nil, err
 		}
-		pw := account.GeneratePassword()
-		u, err := account.NewUser(l.Name, l.Role, []string{CountyName}, pw, now)
+		var counties []string
+		if l.Role != account.Admin {
+			counties = []string{CountyName}
+		}
+		_, pw, err := app.CreateUser(ctx, operator(), casework.NewUser{Name: l.Name, Role: l.Role, Counties: counties})
 		if err != nil {
+			if ce := casework.From(err); ce.Kind == casework.Conflict {
+				out = append(out, l) // made meanwhile by another run
+				continue
+			}
 			return nil, fmt.Errorf("demo user %s: %w", l.Name, err)
-		}
-		switch err := st.CreateUser(ctx, u); {
-		case errors.Is(err, survey.ErrDuplicate):
-			out = append(out, l) // made meanwhile by another run
-			continue
-		case err != nil:
-			return nil, err
-		}
-		if err := audit(ctx, st, account.ActUserCreate, "", u.Name, map[string]any{"name": u.Name, "role": u.Role, "counties": u.Counties}, now); err != nil {
-			return nil, err
 		}
 		l.Password = pw
 		out = append(out, l)
@@ -295,13 +317,11 @@ func auditSurvey(ctx context.Context, st *store.Store, sv *survey.Survey, codes 
 	return audit(ctx, st, account.ActSurveyOpen, sv.ID, sv.ID, map[string]any{"status": sv.Status}, sv.Opens)
 }
 
-// audit appends one entry signed by the demo.
+// audit appends one entry signed by the demo, at the step's time, through
+// the application layer's one audit function.
 func audit(ctx context.Context, st *store.Store, act account.Action, surveyID, target string, after any, at time.Time) error {
-	e, err := account.NewEntry(nil, act, nil, after, at)
-	if err != nil {
-		return err
-	}
-	e.Actor, e.County, e.Survey, e.Target = Actor, CountyName, surveyID, target
-	e.Note = "演示数据，由 renke demo 生成"
-	return st.AppendAudit(ctx, e)
+	app := newService(st)
+	app.at = at
+	return app.Record(ctx, operator(), act, casework.Scope{County: CountyName, Survey: surveyID, Target: target,
+		Note: "演示数据，由 renke demo 生成"}, nil, after)
 }

@@ -107,7 +107,7 @@ func checkTwice(t *testing.T, st *store.Store, first *Result, opt Options) {
 		t.Fatalf("first run: %+v", first)
 	}
 	before := snapshot(t, st, first.SurveyID)
-	if before.seq != first.Responses || before.users != 2 || before.counties != 1 || before.surveys != 1 {
+	if before.seq != first.Responses || before.users != 3 || before.counties != 1 || before.surveys != 1 {
 		t.Fatalf("after the first run: %+v", before)
 	}
 	sv, err := st.Survey(ctx, first.SurveyID)

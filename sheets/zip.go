@@ -36,10 +36,12 @@ type job struct {
 //	清单.csv                             every code with its file and URL
 //
 // PDFs are rendered in parallel; the archive's entries are in a fixed order.
+// Voided codes are never printed.
 func ZIP(w io.Writer, m Meta, codes []survey.Code) error {
 	if err := m.check(); err != nil {
 		return err
 	}
+	codes = slices.DeleteFunc(slices.Clone(codes), func(c survey.Code) bool { return c.Usable() != nil })
 	if err := checkCodes(codes); err != nil {
 		return err
 	}

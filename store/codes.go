@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -128,4 +129,25 @@ func (s *Store) migrateCodes(ctx context.Context) error {
 		s.log.Info("copied access codes into one collection per survey", "codes", n, "surveys", len(bySurvey))
 	}
 	return nil
+}
+
+// VoidCodes marks the survey's codes named in codes voided at at; codes
+// already voided keep their first time. It returns how many were voided now.
+func (s *Store) VoidCodes(ctx context.Context, surveyID string, codes []string, at time.Time) (int64, error) {
+	if len(codes) == 0 {
+		return 0, nil
+	}
+	filter := bson.M{"survey_id": surveyID, "_id": bson.M{"$in": codes}, "voided": bson.M{"$exists": false}}
+	update := bson.M{"$set": bson.M{"voided": at.UTC().Truncate(time.Millisecond)}}
+	// The survey's own copy first (it lists the codes), then the shared
+	// collection respondents' lookups read: a void cut off between the two
+	// is finished by the next call, which matches what is not yet voided.
+	if _, err := s.surveyCodes(surveyID).UpdateMany(ctx, filter, update); err != nil {
+		return 0, fmt.Errorf("void %d codes of %s: %w", len(codes), surveyID, classify(err))
+	}
+	res, err := s.db.Collection(colCodes).UpdateMany(ctx, filter, update)
+	if err != nil {
+		return 0, fmt.Errorf("void %d codes of %s: %w", len(codes), surveyID, classify(err))
+	}
+	return res.ModifiedCount, nil
 }

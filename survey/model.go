@@ -92,6 +92,11 @@ type Code struct {
 	Quota      int        `json:"quota,omitempty" bson:"quota,omitempty"`
 	Batch      string     `json:"batch,omitempty" bson:"batch,omitempty"`
 	Created    time.Time  `json:"created" bson:"created"`
+	// OutOfPlan is the reason given for a code issued outside the sampling
+	// plan (empty for a code within it).
+	OutOfPlan string `json:"out_of_plan,omitempty" bson:"out_of_plan,omitempty"`
+	// Voided is when the code was voided (zero while it is live).
+	Voided time.Time `json:"voided,omitzero" bson:"voided,omitempty"`
 }
 
 // Response is one accepted, raw, never-edited answer sheet.

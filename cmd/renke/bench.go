@@ -42,7 +42,7 @@ func runBench(ctx context.Context, args []string) error {
 	conc := fs.Int("concurrency", 64, "concurrent clients")
 	dur := fs.Duration("duration", 10*time.Second, "length of each of the two runs")
 	schools := fs.Int("codes", 40, "shared codes (schools) the load is spread over")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseArgs(fs, args[1:]); err != nil {
 		return err
 	}
 	if *conc < 1 || *dur <= 0 {

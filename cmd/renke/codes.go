@@ -6,11 +6,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"text/tabwriter"
 	"time"
 
-	"renke/account"
+	"renke/casework"
 	"renke/config"
 	"renke/survey"
 )
@@ -36,9 +35,10 @@ func codesIssue(ctx context.Context, args []string) error {
 	quota := fs.Int("quota", 0, "quota of a shared code")
 	band := fs.String("band", "", "grade band: g1-2, g3-4, g5-6 or g7-9")
 	school := fs.String("school", "", "school code (students, parents and teachers)")
-	schoolName := fs.String("school-name", "", "school name, when the survey has no frame")
-	township := fs.String("township", "", "school's township, when the survey has no frame")
-	urb := fs.String("urbanicity", "", "城区, 镇区 or 乡村, when the survey has no frame")
+	schoolName := fs.String("school-name", "", "school name, when the survey has no plan")
+	township := fs.String("township", "", "school's township, when the survey has no plan")
+	urb := fs.String("urbanicity", "", "城区, 镇区 or 乡村, when the survey has no plan")
+	outOfPlan := fs.String("out-of-plan", "", "reason for issuing outside the survey's sampling plan (audited, listed in the report)")
 	e, err := parseEnv(ctx, fs, finish, args, false)
 	if err != nil {
 		return err
@@ -47,33 +47,14 @@ func codesIssue(ctx context.Context, args []string) error {
 	if *id == "" {
 		return errors.New("--survey is required")
 	}
-	sv, err := e.store.Survey(ctx, *id)
+	in := casework.IssueInput{Kind: *kind, Group: *group, Count: *count, Quota: *quota, Band: *band, School: *school,
+		SchoolName: *schoolName, Township: *township, Urbanicity: *urb, OutOfPlan: *outOfPlan}
+	codes, err := e.app().IssueCodes(ctx, casework.CLI(), *id, in)
 	if err != nil {
 		return err
-	}
-	sp := survey.IssueSpec{Kind: survey.CodeKind(*kind), Group: survey.Group(*group), Count: *count,
-		Quota: *quota, Band: survey.Band(*band), Urbanicity: survey.Urbanicity(*urb),
-		School: survey.School{Code: *school, Name: *schoolName, Township: *township, Urbanicity: survey.Urbanicity(*urb)}}
-	codes, err := sp.Issue(sv.ID, time.Now())
-	if err != nil {
-		return err
-	}
-	if err := e.store.InsertCodes(ctx, codes); err != nil {
-		return err
-	}
-	// Code quotas decide who may answer: the change is audited (and its
-	// hash taken into the audit chain) like one made in the console.
-	entry, err := account.NewEntry(nil, account.ActCodesIssue, nil,
-		map[string]any{"count": len(codes), "kind": sp.Kind, "group": sp.Group, "quota": sp.Quota, "school": sp.School.Code}, time.Now())
-	if err != nil {
-		return err
-	}
-	entry.Actor, entry.County, entry.Survey, entry.Target, entry.Note = "renke-cli", sv.County, sv.ID, codes[0].Batch, "命令行 renke codes issue"
-	if err := e.store.AppendAudit(ctx, entry); err != nil {
-		return fmt.Errorf("codes issued, but the audit entry was not written: %w", err)
 	}
 	for _, c := range codes {
-		fmt.Println(c.URL(e.cfg.PublicURL))
+		fmt.Fprintln(stdout, c.URL(e.cfg.PublicURL))
 	}
 	return nil
 }
@@ -90,6 +71,8 @@ type codeRow struct {
 	Urbanicity survey.Urbanicity `json:"urbanicity,omitempty"`
 	Quota      int               `json:"quota,omitempty"`
 	Used       int64             `json:"used"`
+	OutOfPlan  string            `json:"out_of_plan,omitempty"`
+	Voided     time.Time         `json:"voided,omitzero"`
 }
 
 func codesList(ctx context.Context, args []string) error {
@@ -119,17 +102,24 @@ func codesList(ctx context.Context, args []string) error {
 	rows := make([]codeRow, 0, len(codes))
 	for _, c := range codes {
 		rows = append(rows, codeRow{Code: c.Code, URL: c.URL(e.cfg.PublicURL), Kind: c.Kind, School: c.School,
-			SchoolName: c.SchoolName, Group: c.Group, Band: c.Band, Urbanicity: c.Urbanicity, Quota: c.Quota, Used: used[c.Code]})
+			SchoolName: c.SchoolName, Group: c.Group, Band: c.Band, Urbanicity: c.Urbanicity, Quota: c.Quota, Used: used[c.Code],
+			OutOfPlan: c.OutOfPlan, Voided: c.Voided})
 	}
 	if *format == "json" {
-		enc := json.NewEncoder(os.Stdout)
+		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(rows)
 	}
-	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "类型\t对象\t学校\t学段\t名额\t已用\t链接")
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "类型\t对象\t学校\t学段\t名额\t已用\t状态\t链接")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", r.Kind, r.Group.Label(), r.SchoolName, r.Band, r.Quota, r.Used, r.URL)
+		state := "有效"
+		if !r.Voided.IsZero() {
+			state = "已作废"
+		} else if r.OutOfPlan != "" {
+			state = "计划外：" + r.OutOfPlan
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", r.Kind, r.Group.Label(), r.SchoolName, r.Band, r.Quota, r.Used, state, r.URL)
 	}
 	return tw.Flush()
 }

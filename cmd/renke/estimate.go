@@ -21,7 +21,7 @@ func runEstimate(ctx context.Context, args []string) error {
 	in := fs.String("in", "", "replication CSV file written by `renke export` (required)")
 	gw := fs.String("group-weights", "", "group weights W_g, e.g. parent=0.5,student=0.1,... (default: parents 1/2, every other group 1/12; normalised over the groups present)")
 	bar := fs.Float64("bar", report.DefaultBar, "pass mark of the recognition rate")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	if *in == "" {

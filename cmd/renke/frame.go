@@ -14,26 +14,28 @@ import (
 )
 
 func init() {
-	register("frame", "write a blank sampling-frame template or check a frame", runFrame)
+	register("frame", "write a blank sampling-frame template, check a frame, or upload it to a survey", runFrame)
 }
 
 func runFrame(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return errors.New("usage: renke frame template --out frame.xlsx | renke frame check frame.xlsx")
+		return errors.New("usage: renke frame template --out frame.xlsx | renke frame check frame.xlsx | renke frame upload --survey ID frame.xlsx")
 	}
 	switch args[0] {
 	case "template":
 		return frameTemplate(args[1:])
 	case "check":
 		return frameCheck(args[1:])
+	case "upload":
+		return frameUpload(ctx, args[1:])
 	}
-	return fmt.Errorf("unknown frame command %q (want template or check)", args[0])
+	return fmt.Errorf("unknown frame command %q (want template, check or upload)", args[0])
 }
 
 func frameTemplate(args []string) error {
 	fs := flag.NewFlagSet("frame template", flag.ContinueOnError)
 	out := fs.String("out", "frame.xlsx", "where to write the template")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	fh, err := os.Create(*out)
@@ -53,7 +55,7 @@ func frameTemplate(args []string) error {
 
 func frameCheck(args []string) error {
 	fs := flag.NewFlagSet("frame check", flag.ContinueOnError)
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

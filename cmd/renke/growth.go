@@ -29,7 +29,7 @@ func runGrowth(ctx context.Context, args []string) error {
 	dur := fs.Duration("duration", 5*time.Second, "length of each submission run")
 	schools := fs.Int("codes", 40, "shared codes (schools) the survey's responses are spread over")
 	readsMax := fs.Int("reads-max", 1000000, "largest size at which the hot reads and the report are timed (each reads the whole survey)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	steps, err := parseSizes(*sizes)

@@ -64,7 +64,7 @@ func main() {
 		if errors.Is(err, flag.ErrHelp) {
 			return
 		}
-		fmt.Fprintf(os.Stderr, "renke %s: %v\n", cmd.name, err)
+		fmt.Fprintf(os.Stderr, "renke %s: %s\n", cmd.name, message(err))
 		os.Exit(1)
 	}
 }

@@ -28,7 +28,7 @@ type withRedis bool
 
 // parseEnv parses fs (which must have had config.Flags called on it) and opens the stores.
 func parseEnv(ctx context.Context, fs *flag.FlagSet, finish func() (*config.Config, error), args []string, redis withRedis) (*env, error) {
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return nil, err
 	}
 	cfg, err := finish()

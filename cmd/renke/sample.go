@@ -36,7 +36,7 @@ func runSample(ctx context.Context, args []string) error {
 	fs.Float64Var(&opt.ICC, "icc", sampling.DefaultICC, "assumed intra-school correlation for the expected precision (0 = default 0.05, negative = none)")
 	format := fs.String("format", "json", "json or xlsx")
 	out := fs.String("out", "-", "output file (- = standard output, json only)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	if *framePath == "" {

@@ -29,7 +29,7 @@ func runSheets(ctx context.Context, args []string) error {
 	opens := fs.String("opens", "", "survey opens, 2006-01-02 or 2006-01-02 15:04 (Beijing time) or RFC 3339")
 	closes := fs.String("closes", "", "survey closes (a date alone means the end of that day)")
 	base := fs.String("public-url", os.Getenv("RENKE_PUBLIC_URL"), "public base URL in the QR codes (env RENKE_PUBLIC_URL)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	m := sheets.Meta{Title: *title, BaseURL: strings.TrimRight(*base, "/")}

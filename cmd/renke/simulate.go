@@ -43,7 +43,7 @@ func runSimulate(ctx context.Context, args []string) error {
 	fwd := fs.Bool("forwarded-for-random", false, "send a random X-Forwarded-For with each sheet; effective only when the server "+
 		"trusts this machine as a proxy (renke serve --trusted-proxies 127.0.0.1), otherwise every sheet counts against "+
 		"the per-address limit (RENKE_LIMIT_ADDR, default 120 per minute)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	switch {

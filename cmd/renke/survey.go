@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"renke/casework"
 	"renke/config"
 	"renke/survey"
 )
@@ -60,28 +61,29 @@ func surveyCreate(ctx context.Context, args []string) error {
 	title := fs.String("title", "", "survey title (default: <county>义务教育优质均衡发展社会认可度调查)")
 	opens := fs.String("opens", "", "window opens (default now)")
 	closes := fs.String("closes", "", "window closes (default opens + 30 days)")
+	scheme := fs.String("scheme", "", "default (recognition rate) or graded (satisfaction index)")
 	var qfiles stringList
 	fs.Var(&qfiles, "questionnaire", "questionnaire YAML replacing the default of its form (repeatable)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
 	if strings.TrimSpace(*county) == "" {
 		return errors.New("--county is required")
 	}
-	o, c := time.Now(), time.Time{}
+	in := casework.NewSurvey{County: strings.TrimSpace(*county), Title: *title, Scheme: *scheme, Opens: time.Now(),
+		Forms: map[survey.FormKind]survey.Questionnaire{}}
 	var err error
 	if *opens != "" {
-		if o, err = parseTime(*opens); err != nil {
+		if in.Opens, err = parseTime(*opens); err != nil {
 			return err
 		}
 	}
-	c = o.Add(30 * 24 * time.Hour)
+	in.Closes = in.Opens.Add(30 * 24 * time.Hour)
 	if *closes != "" {
-		if c, err = parseTime(*closes); err != nil {
+		if in.Closes, err = parseTime(*closes); err != nil {
 			return err
 		}
 	}
-	forms := survey.DefaultForms()
 	for _, f := range qfiles {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -91,14 +93,7 @@ func surveyCreate(ctx context.Context, args []string) error {
 		if err != nil {
 			return fmt.Errorf("questionnaire %s: %w", f, err)
 		}
-		forms[q.Kind] = q
-	}
-	if *title == "" {
-		*title = *county + "义务教育优质均衡发展社会认可度调查"
-	}
-	sv, err := survey.NewSurvey(*county, *title, o, c, forms)
-	if err != nil {
-		return err
+		in.Forms[q.Kind] = q
 	}
 	cfg, err := finish()
 	if err != nil {
@@ -109,10 +104,11 @@ func surveyCreate(ctx context.Context, args []string) error {
 		return err
 	}
 	defer e.close()
-	if err := e.store.CreateSurvey(ctx, sv); err != nil {
+	sv, err := e.app().CreateSurvey(ctx, casework.CLI(), in)
+	if err != nil {
 		return err
 	}
-	fmt.Println(sv.ID)
+	fmt.Fprintln(stdout, sv.ID)
 	return nil
 }
 
@@ -136,20 +132,23 @@ func surveyList(ctx context.Context, args []string) error {
 		Status survey.Status `json:"status"`
 		Opens  time.Time     `json:"opens"`
 		Closes time.Time     `json:"closes"`
+		Phase  survey.Phase  `json:"phase"`
 	}
+	now := time.Now()
 	rows := make([]row, 0, len(list))
-	for _, s := range list {
-		rows = append(rows, row{s.ID, s.County, s.Title, s.Status, s.Opens, s.Closes})
+	for i := range list {
+		s := &list[i]
+		rows = append(rows, row{s.ID, s.County, s.Title, s.Status, s.Opens, s.Closes, s.PhaseAt(now)})
 	}
 	if *format == "json" {
-		enc := json.NewEncoder(os.Stdout)
+		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(rows)
 	}
-	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\t区县\t状态\t开始\t结束\t标题")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.County, r.Status,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.County, r.Phase.Label,
 			r.Opens.In(survey.Shanghai).Format("2006-01-02 15:04"), r.Closes.In(survey.Shanghai).Format("2006-01-02 15:04"), r.Title)
 	}
 	return tw.Flush()
@@ -166,18 +165,11 @@ func surveyTransition(ctx context.Context, verb string, args []string) error {
 	if fs.NArg() != 1 {
 		return fmt.Errorf("usage: renke survey %s SURVEY_ID", verb)
 	}
-	sv, err := e.store.Survey(ctx, fs.Arg(0))
+	to := map[string]survey.Status{"open": survey.Open, "close": survey.Closed, "archive": survey.Archived}[verb]
+	sv, err := e.app().ChangeStatus(ctx, casework.CLI(), fs.Arg(0), to)
 	if err != nil {
 		return err
 	}
-	from := sv.Status
-	to := map[string]survey.Status{"open": survey.Open, "close": survey.Closed, "archive": survey.Archived}[verb]
-	if err := sv.Transition(to, time.Now()); err != nil {
-		return err
-	}
-	if err := e.store.UpdateSurvey(ctx, sv, from); err != nil {
-		return err
-	}
-	fmt.Printf("%s: %s → %s\n", sv.ID, from, sv.Status)
+	fmt.Fprintf(stdout, "%s: %s\n", sv.ID, sv.PhaseAt(time.Now()).Label)
 	return nil
 }

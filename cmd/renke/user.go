@@ -11,9 +11,9 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"renke/account"
+	"renke/casework"
 	"renke/config"
 	"renke/store"
 	"renke/survey"
@@ -25,15 +25,17 @@ func init() {
 
 func runUser(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return errors.New("usage: renke user add|list ...")
+		return errors.New("usage: renke user add|list|passwd ...")
 	}
 	switch args[0] {
 	case "add":
-		return userAdd(ctx, args[1:], os.Stdin, os.Stdout)
+		return userAdd(ctx, args[1:], os.Stdin, stdout)
 	case "list":
-		return userList(ctx, args[1:], os.Stdout)
+		return userList(ctx, args[1:], stdout)
+	case "passwd":
+		return userPasswd(ctx, args[1:], stdout)
 	}
-	return fmt.Errorf("unknown user command %q (want add or list)", args[0])
+	return fmt.Errorf("unknown user command %q (want add, list or passwd)", args[0])
 }
 
 // readPassword reads the first line of r.
@@ -58,27 +60,25 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	fs.Var(&counties, "county", "county name the user is assigned (repeatable; coordinators and evaluators need one)")
 	code := fs.String("county-code", "", "six-digit code to register the --county with, when it is not registered yet")
 	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input (default: generate and print one)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
-	r, err := account.ParseRole(*role)
-	if err != nil {
-		return err
+	r := account.Role(strings.TrimSpace(*role))
+	if r != "" {
+		var err error
+		if r, err = account.ParseRole(*role); err != nil {
+			return err
+		}
 	}
-	password, generated := "", false
+	password := ""
 	if *pwStdin {
+		var err error
 		if password, err = readPassword(stdin); err != nil {
 			return err
 		}
-	} else {
-		password, generated = account.GeneratePassword(), true
 	}
 	if r == account.Admin && len(counties) > 0 {
 		return errors.New("an admin sees every county: leave out --county")
-	}
-	u, err := account.NewUser(*name, r, counties, password, time.Now())
-	if err != nil {
-		return err
 	}
 	cfg, err := finish()
 	if err != nil {
@@ -89,33 +89,24 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 		return err
 	}
 	defer e.close()
-	if err := ensureCounties(ctx, e.store, u.Counties, *code); err != nil {
+	app, op := e.app(), casework.CLI()
+	if err := ensureCounties(ctx, e.store, app, op, counties, *code); err != nil {
 		return err
 	}
-	if err := e.store.CreateUser(ctx, u); err != nil {
-		if errors.Is(err, survey.ErrDuplicate) {
-			return fmt.Errorf("用户名“%s”已被使用", u.Name)
-		}
-		return err
-	}
-	entry, err := account.NewEntry(nil, account.ActUserCreate, nil, u, time.Now())
+	u, generated, err := app.CreateUser(ctx, op, casework.NewUser{Name: *name, Role: r, Counties: counties, Password: password})
 	if err != nil {
 		return err
 	}
-	entry.Actor, entry.Target, entry.Note = "renke-cli", u.Name, "命令行 renke user add"
-	if err := e.store.AppendAudit(ctx, entry); err != nil {
-		return fmt.Errorf("user %s created, but the audit entry was not written: %w", u.Name, err)
-	}
 	fmt.Fprintf(stdout, "已创建用户 %s（%s）\n", u.Name, u.Role.Label())
-	if generated {
-		fmt.Fprintf(stdout, "初始密码：%s\n（只显示这一次，请登录后在“我的账号”中修改）\n", password)
+	if generated != "" {
+		fmt.Fprintf(stdout, "初始密码：%s\n（只显示这一次，请登录后在“我的账号”中修改）\n", generated)
 	}
 	return nil
 }
 
 // ensureCounties checks the counties are registered, registering a single
 // missing one when its code is given.
-func ensureCounties(ctx context.Context, st *store.Store, names []string, code string) error {
+func ensureCounties(ctx context.Context, st *store.Store, app *casework.Service, op casework.Actor, names []string, code string) error {
 	if code != "" && len(names) != 1 {
 		return errors.New("--county-code registers one county: give exactly one --county with it")
 	}
@@ -130,22 +121,36 @@ func ensureCounties(ctx context.Context, st *store.Store, names []string, code s
 		if code == "" {
 			return fmt.Errorf("区县“%s”尚未登记：加 --county-code <6 位行政区划代码> 登记它，或先在管理台登记", n)
 		}
-		k, err := account.NewCounty(n, code, time.Now())
-		if err != nil {
+		if _, err := app.RegisterCounty(ctx, op, n, code); err != nil {
 			return err
-		}
-		if err := st.CreateCounty(ctx, k); err != nil {
-			return err
-		}
-		entry, err := account.NewEntry(nil, account.ActCountyCreate, nil, k, time.Now())
-		if err != nil {
-			return err
-		}
-		entry.Actor, entry.County, entry.Target, entry.Note = "renke-cli", k.Name, k.Code, "命令行 renke user add"
-		if err := st.AppendAudit(ctx, entry); err != nil {
-			return fmt.Errorf("county %s registered, but the audit entry was not written: %w", k.Name, err)
 		}
 	}
+	return nil
+}
+
+// userPasswd gives user NAME a new generated password (printed once), turns
+// their second factor off and ends their sessions.
+func userPasswd(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("user passwd", flag.ContinueOnError)
+	finish := config.Flags(fs, false)
+	e, err := parseEnv(ctx, fs, finish, args, true)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	if fs.NArg() != 1 {
+		return errors.New("usage: renke user passwd NAME")
+	}
+	app, op := e.app(), casework.CLI()
+	u, err := app.UserByName(ctx, op, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	u, pw, err := app.ResetPassword(ctx, op, u.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "已重置用户 %s 的密码，两步验证已关闭，其登录会话已结束\n新密码：%s\n（只显示这一次，请登录后在“我的账号”中修改）\n", u.Name, pw)
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"renke/account"
+	"renke/casework"
 	"renke/config"
 	"renke/store"
 )
@@ -77,8 +78,48 @@ func TestUserAddAndList(t *testing.T) {
 			t.Errorf("%s cannot log in with the password given: %v", name, err)
 		}
 	}
-	entries, err := e.store.Audit(ctx, store.AuditFilter{Actor: "renke-cli"}, 0)
+	entries, err := e.store.Audit(ctx, store.AuditFilter{Actor: casework.CLI().Name()}, 0)
 	if err != nil || len(entries) != 3 {
 		t.Errorf("audit: %d entries (want 2 users and 1 county), %v", len(entries), err)
+	}
+}
+
+func TestUserPasswdAndRoleRequired(t *testing.T) {
+	account.HashCost = bcrypt.MinCost
+	ctx := context.Background()
+	data := t.TempDir()
+	var out bytes.Buffer
+	if err := userAdd(ctx, []string{"--name", "zhao", "--data", data}, strings.NewReader(""), &out); err == nil ||
+		message(err) != casework.MsgRoleRequired {
+		t.Fatalf("a user without a role: %v", err)
+	}
+	if err := userAdd(ctx, []string{"--name", "zhao", "--role", "admin", "--data", data}, strings.NewReader(""), &out); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	// The name before the flags, as an operator types it.
+	if err := userPasswd(ctx, []string{"zhao", "--data", data}, &out); err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`新密码：(\S+)`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no new password in %q", out.String())
+	}
+	if err := userPasswd(ctx, []string{"nobody", "--data", data}, &out); err == nil || message(err) != "用户“nobody”不存在" {
+		t.Errorf("an unknown user: %v", err)
+	}
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	e, err := parseEnv(ctx, fs, config.Flags(fs, false), []string{"--data", data}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.close()
+	u, err := e.store.UserByName(ctx, "zhao")
+	if err != nil || account.CheckPassword(u, m[1]) != nil {
+		t.Errorf("the new password does not work: %v", err)
+	}
+	entries, err := e.store.Audit(ctx, store.AuditFilter{Actor: casework.CLI().Name()}, 0)
+	if err != nil || len(entries) != 2 || entries[0].Action != account.ActUserPassword || entries[0].Target != "zhao" {
+		t.Errorf("audit of the reset: %+v %v", entries, err)
 	}
 }

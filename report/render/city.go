@@ -19,6 +19,7 @@ import (
 type CityRow struct {
 	SurveyID, County, Title string
 	Status                  survey.Status
+	Phase                   survey.Phase // the status read against the window, as every door words it
 	// Overall is nil when the survey has no estimate (see Problem).
 	Overall *report.Overall
 	// Problem says why there is no estimate: no valid response, or an error
@@ -37,7 +38,7 @@ func NewCityRow(in *Input) (CityRow, error) {
 		return CityRow{}, err
 	}
 	v := newView(in)
-	r := CityRow{SurveyID: v.SurveyID, County: v.County, Title: v.Title, Status: in.Survey.Status,
+	r := CityRow{SurveyID: v.SurveyID, County: v.County, Title: v.Title, Status: in.Survey.Status, Phase: in.Survey.PhaseNow(),
 		Planned: v.Sample.Planned, Received: v.Sample.Received, Valid: v.Sample.Valid,
 		Excluded: v.Quality.Exclude, Flagged: v.Quality.Flagged}
 	// The suspicious schools have their own column: their warning is not repeated.
@@ -99,7 +100,7 @@ func CityXLSX(w io.Writer, rows []CityRow, generated time.Time, version string) 
 	defer b.f.Close()
 	var out [][]any
 	for _, r := range cityOrder(rows) {
-		cells := []any{r.County, r.Title, r.SurveyID, r.Status.Label(), r.verdictOf()}
+		cells := []any{r.County, r.Title, r.SurveyID, r.Phase.Label, r.verdictOf()}
 		if o := r.Overall; o != nil {
 			cells = append(cells, o.Rate, o.CILow, o.CIHigh, o.SE, o.DF, probp(o.PassProbability), yesNo(o.CIClearsBar))
 		} else {

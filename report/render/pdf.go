@@ -153,6 +153,14 @@ func pdfSample(d *pdfDoc, v *view) {
 		}
 		d.table(t)
 	}
+	if len(s.OutOfPlan) > 0 {
+		d.heading("计划外发放的访问码", 11)
+		t := pdfTable{cols: cols(4, []string{"时间", "发放人", "访问码", "理由"}, 1.6, 1.4, 3, 3)}
+		for _, r := range s.OutOfPlan {
+			t.add(false, r.When, r.Actor, r.What, r.Reason)
+		}
+		d.table(t)
+	}
 }
 
 // rateTable lists rows with their intervals; with notes, a column for them.

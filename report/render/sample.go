@@ -19,6 +19,7 @@ type sampleView struct {
 	SchoolSummary             string
 	Unplanned                 int // responses from schools the plan did not draw
 	UnderHalf, Full, OverFull int // drawn schools by quota fill
+	OutOfPlan                 []outOfPlanRow // codes issued outside the plan, with their reasons
 }
 
 // sampleRow is one category's planned and achieved numbers.

@@ -123,6 +123,7 @@ func newView(in *Input) *view {
 		v.fillRates(rep, names)
 	}
 	v.Sample = newSample(in, names)
+	v.Sample.OutOfPlan = outOfPlan(in.Audit)
 	v.Quality = newQuality(in, names)
 	v.Stuffing = newStuffing(in, names)
 	v.Chain = newChain(in)

@@ -132,6 +132,7 @@ type Option struct {
 type IssueForm struct {
 	Kind, Group, Band, School, SchoolName, Township, Urbanicity string
 	Quota, Count                                                int
+	OutOfPlan                                                   string // reason for issuing outside the plan
 }
 
 // CodesPage is codes.html: issuing and listing a survey's codes.
@@ -261,6 +262,15 @@ type SamplingPage struct {
 	Problems []sampling.Problem // of a refused upload, by sheet, row and column
 	CanEdit  bool               // upload a frame, draw a plan (draft surveys)
 	CanIssue bool               // issue the plan's shared codes
+	// Redraw, when set, asks to confirm a redraw that voids the plan's codes.
+	Redraw *RedrawConfirm
+}
+
+// RedrawConfirm is the confirmation of a redraw: what it voids, and the
+// drawing options as typed (posted again with void_codes=1).
+type RedrawConfirm struct {
+	Message                 string
+	Seed, Rate, Floor, Take string
 }
 
 // CityPage is city.html: every survey of the counties the user sees, weakest first.
