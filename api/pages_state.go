@@ -23,7 +23,7 @@ const stateBudget = 500 * time.Millisecond
 // shows the form, and the submission decides).
 func (s *Server) codeState(c *gin.Context, code *survey.Code, sv *survey.Survey) survey.CodeState {
 	now := s.now()
-	facts := survey.CodeFacts{Now: now, Survey: sv, Code: code, QuotaUsed: -1, Voided: code.Usable() != nil}
+	facts := survey.CodeFacts{Now: now, Survey: sv, Code: code, QuotaUsed: -1, Voided: code != nil && code.Usable() != nil}
 	if sv.AcceptsAt(now) != nil {
 		return survey.StateOfCode(facts)
 	}
