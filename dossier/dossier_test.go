@@ -227,7 +227,7 @@ func TestSettingChangedBehindTheTrail(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := c.Audit[1]
-	e.After = `{"setting":"scheme","sha256":"` + s.Hashes["scheme"] + `","group_weights_sha256":"` + s.Hashes["group_weights"] + `"}`
+	e.Settings = map[string]string{"scheme": s.Hashes["scheme"], "group_weights": s.Hashes["group_weights"]}
 	e.Seal(e.Seq-1, e.PrevHash)
 	c.Audit[1] = e
 	key := testKey(t, 1)

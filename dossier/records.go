@@ -1,6 +1,8 @@
 package dossier
 
 import (
+	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -12,18 +14,48 @@ import (
 // responseRecord is one line of responses.jsonl.
 //
 // It is the only place that decides how a response is written into the
-// package, and recomputeChain the only place that rehashes one: a new chain
-// record format changes these two functions and nothing else. The current
-// record (v1) hashes device_id and addr_hash themselves, so they are written
-// as the chain holds them: addr_hash is already a keyed hash of the address,
-// device_id the browser's random id. A record whose chain covers them through
-// a keyed commitment writes the commitment instead.
-func responseRecord(r *survey.Response) ([]byte, error) {
-	b, err := json.Marshal(r)
+// package, and recomputeChain the only place that rehashes one. A format-2
+// record's chain hash covers the device id, address hash and user agent
+// only through their commitment, so the package carries the commitment and,
+// in place of the device id and address hash, pseudonyms keyed by p (a key
+// made for this package and then thrown away): equal values stay equal, so
+// the quality rules recompute as published, but nothing links them to the
+// server's records or to another package. A format-1 record (written before
+// format 2) hashes the fields themselves and is written as the chain holds
+// it: the address only as the server's keyed hash, the device id as the
+// browser's random id.
+func responseRecord(r *survey.Response, p pseudonyms) ([]byte, error) {
+	rec := *r
+	if rec.Format >= survey.FormatV2 {
+		rec.DeviceID, rec.AddrHash = p.of("D", rec.DeviceID), p.of("A", rec.AddrHash)
+	}
+	b, err := json.Marshal(&rec)
 	if err != nil {
 		return nil, fmt.Errorf("response %s: %w", r.ID, err)
 	}
 	return b, nil
+}
+
+// pseudonyms is the key of one package's device and address pseudonyms.
+type pseudonyms []byte
+
+// newPseudonyms makes a fresh key.
+func newPseudonyms() (pseudonyms, error) {
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		return nil, fmt.Errorf("pseudonym key: %w", err)
+	}
+	return k, nil
+}
+
+// of is v's pseudonym ("" stays "", as after a purge).
+func (p pseudonyms) of(kind, v string) string {
+	if v == "" {
+		return ""
+	}
+	m := hmac.New(sha256.New, p)
+	m.Write([]byte(kind + "\x00" + v))
+	return kind + hex.EncodeToString(m.Sum(nil))[:16]
 }
 
 // readResponse reads one line of responses.jsonl back.

@@ -1,37 +1,21 @@
 package dossier
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 
 	"renke/account"
 )
 
-// trailHashes are the setting hashes the audit trail carries, newest entry
-// winning, with the audit seq that carries each. An entry carries one in its
-// "after" JSON as {"setting": name, "sha256": hex} or as "<name>_sha256": hex,
-// name being a key of Settings.Hashes. This is the one place that reads them.
+// trailHashes are the setting hashes the audit trail carries (each entry's
+// Settings, stamped by the server from the stored setting), newest entry
+// winning, with the audit seq that carries each. This is the one place that
+// reads them.
 func trailHashes(audit []account.Entry) map[string]trailHash {
 	out := map[string]trailHash{}
 	for i := range audit {
-		e := &audit[i]
-		if e.After == "" {
-			continue
-		}
-		var after map[string]any
-		if json.Unmarshal([]byte(e.After), &after) != nil {
-			continue
-		}
-		if name, ok := after["setting"].(string); ok {
-			if h, ok := after["sha256"].(string); ok {
-				out[name] = trailHash{h, e.Seq}
-			}
-		}
-		for k, v := range after {
-			if h, ok := v.(string); ok && len(k) > len("_sha256") && k[len(k)-len("_sha256"):] == "_sha256" {
-				out[k[:len(k)-len("_sha256")]] = trailHash{h, e.Seq}
-			}
+		for name, h := range audit[i].Settings {
+			out[name] = trailHash{h, audit[i].Seq}
 		}
 	}
 	return out

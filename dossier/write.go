@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 
+	"renke/evidence"
 	"renke/report"
 	"renke/reporting"
 	"renke/signing"
@@ -117,8 +118,12 @@ func derive(c *Contents) (*reporting.Data, error) {
 
 func responsesFile(c *Contents) ([]byte, error) {
 	var buf bytes.Buffer
+	p, err := newPseudonyms()
+	if err != nil {
+		return nil, err
+	}
 	for i := range c.Responses {
-		b, err := responseRecord(&c.Responses[i])
+		b, err := responseRecord(&c.Responses[i], p)
 		if err != nil {
 			return nil, err
 		}
@@ -167,24 +172,33 @@ func settingsFile(c *Contents) ([]byte, error) {
 	return indented(s)
 }
 
-// settingsOf gathers the settings with their hashes.
+// settingsOf gathers the settings with their hashes: those the audit chain
+// records (package evidence, the same function the server stamps entries
+// with) and the forms' own.
 func settingsOf(c *Contents) (*Settings, error) {
 	s := &Settings{Survey: c.Survey, Bar: c.Report.Overall.Bar, GroupWeights: groupWeights(c.Survey),
 		QualityRules: c.Quality, Overrides: c.Overrides, Hashes: map[string]string{}}
 	if s.Overrides == nil {
 		s.Overrides = []report.Override{}
 	}
-	parts := map[string]any{"scheme": c.Survey.Scheme, "group_weights": s.GroupWeights, "forms": c.Survey.Forms,
-		"quality_rules": c.Quality, "overrides": s.Overrides, "frame": c.Frame, "plan": c.Plan}
-	for name, v := range parts {
-		h, err := hashJSON(v)
-		if err != nil {
-			return nil, fmt.Errorf("%s：%w", name, err)
-		}
-		s.Hashes[name] = h
+	q := c.Quality
+	ev := &evidence.Settings{Scheme: c.Survey.Scheme, Weights: c.Survey.GroupWeights, Quality: &q,
+		Frame: c.Frame, Plan: c.Plan, Overrides: c.Overrides}
+	for _, w := range offlineSettings {
+		s.Hashes[string(w)] = ev.Hash(w)
 	}
+	h, err := hashJSON(c.Survey.Forms)
+	if err != nil {
+		return nil, fmt.Errorf("forms：%w", err)
+	}
+	s.Hashes["forms"] = h
 	return s, nil
 }
+
+// offlineSettings are the chained settings a package can rehash from its own
+// files (code quotas cover the codes' tokens, which a package does not hold).
+var offlineSettings = []evidence.Setting{evidence.Scheme, evidence.Weights, evidence.Quality,
+	evidence.Frame, evidence.Plan, evidence.Overrides}
 
 // hashJSON is the SHA-256 (hex) of v's JSON encoding.
 func hashJSON(v any) (string, error) {
