@@ -39,6 +39,9 @@ func (s *Server) transition(c *gin.Context, sv *survey.Survey, to survey.Status)
 		return err
 	}
 	s.forgetSurvey(sv.ID)
+	if to == survey.Closed {
+		s.endSurvey(c.Request.Context(), sv.ID)
+	}
 	act := map[survey.Status]account.Action{survey.Open: account.ActSurveyOpen, survey.Closed: account.ActSurveyClose}[to]
 	return s.audited(c, act, auditScope{County: sv.County, Survey: sv.ID, Target: sv.Title},
 		map[string]any{"status": from}, map[string]any{"status": to, "opens": sv.Opens, "closes": sv.Closes})
