@@ -17,7 +17,14 @@ import (
 // time. It wraps survey.ErrUnavailable, so callers that only ask "is a backend
 // away?" still match, while errors.Is(err, kv.ErrUnavailable) tells Redis's
 // outage from the store's (store.ErrUnavailable) without a ping.
-var ErrUnavailable = fmt.Errorf("redis unavailable: %w", survey.ErrUnavailable)
+var ErrUnavailable error = unavailableError{}
+
+// unavailableError is ErrUnavailable: it matches survey.ErrUnavailable too.
+type unavailableError struct{}
+
+func (unavailableError) Error() string { return "redis unavailable" }
+
+func (unavailableError) Is(target error) bool { return target == survey.ErrUnavailable }
 
 // Client is a connection to Redis.
 type Client struct {

@@ -37,7 +37,9 @@ func (c *Client) MarkOnce(ctx context.Context, surveyID, key, id string, until t
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 	defer cancel()
 	k := c.onceKey(surveyID)
-	_, err := c.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	// Pipelined, not MULTI: a mark left without its expiry by a process
+	// stopped in between gets it from the next mark, or goes with EndSurvey.
+	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, k, key, id)
 		p.PExpireAt(ctx, k, until)
 		return nil

@@ -78,6 +78,9 @@ func (c *Client) LoadQuota(ctx context.Context, surveyID, code string, stored in
 			break
 		}
 	}
+	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
+		return fmt.Errorf("load quota: %w", ctx.Err()) // the caller left: Redis is not at fault
+	}
 	if err != nil {
 		return fmt.Errorf("%w: load quota: %v", ErrUnavailable, err)
 	}

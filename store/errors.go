@@ -16,7 +16,14 @@ import (
 // server selection). It wraps survey.ErrUnavailable, so callers that only ask
 // "is a backend away?" still match, while errors.Is(err, store.ErrUnavailable)
 // tells the store's outage from Redis's (kv.ErrUnavailable) without a ping.
-var ErrUnavailable = fmt.Errorf("store unavailable: %w", survey.ErrUnavailable)
+var ErrUnavailable error = unavailableError{}
+
+// unavailableError is ErrUnavailable: it matches survey.ErrUnavailable too.
+type unavailableError struct{}
+
+func (unavailableError) Error() string { return "store unavailable" }
+
+func (unavailableError) Is(target error) bool { return target == survey.ErrUnavailable }
 
 // classify maps driver errors to the domain's typed errors, keeping the cause.
 func classify(err error) error {

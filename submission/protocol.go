@@ -147,11 +147,11 @@ func (p *Protocol) Resolve(ctx context.Context, token, addr string) (*survey.Cod
 		return nil, nil, p.unknownCode(ctx, addr)
 	}
 	if err != nil {
-		return nil, nil, p.unavailable(err)
+		return nil, nil, p.unavailable(ctx, err)
 	}
 	sv, err := p.d.Lookup.Survey(ctx, code.SurveyID)
 	if err != nil {
-		return nil, nil, p.unavailable(err)
+		return nil, nil, p.unavailable(ctx, err)
 	}
 	if err := sv.AcceptsAt(p.d.Now()); err != nil {
 		return code, sv, fail(NotOpen, MsgNotOpen)
@@ -168,7 +168,13 @@ func (p *Protocol) unknownCode(ctx context.Context, addr string) Outcome {
 	return fail(BadCode, MsgBadCode)
 }
 
-func (p *Protocol) unavailable(err error) Outcome {
-	p.d.Log.Error("store unavailable on the submission path", "error", err)
+// unavailable answers a failure of the store or Redis; one that only
+// reflects the client leaving (its request canceled) is not logged as an error.
+func (p *Protocol) unavailable(ctx context.Context, err error) Outcome {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		p.d.Log.Debug("submission given up: the client left", "error", err)
+	} else {
+		p.d.Log.Error("store unavailable on the submission path", "error", err)
+	}
 	return Outcome{Kind: Unavailable, Msg: MsgBusy, Retry: 5 * time.Second}
 }

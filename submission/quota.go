@@ -58,7 +58,7 @@ func (p *Protocol) takeQuota(ctx context.Context, sv *survey.Survey, code *surve
 				return p.quotaFromStore(ctx, sv, code)
 			}
 			if err != nil {
-				return nil, p.unavailable(err)
+				return nil, p.unavailable(ctx, err)
 			}
 		default:
 			mu.RUnlock()
@@ -66,7 +66,7 @@ func (p *Protocol) takeQuota(ctx context.Context, sv *survey.Survey, code *surve
 			return p.quotaFromStore(ctx, sv, code)
 		}
 	}
-	return nil, p.unavailable(errors.New("quota counter could not be loaded"))
+	return nil, p.unavailable(ctx, errors.New("quota counter could not be loaded"))
 }
 
 // quotaFromStore enforces a quota while Redis is away: it counts the code's
@@ -82,7 +82,7 @@ func (p *Protocol) quotaFromStore(ctx context.Context, sv *survey.Survey, code *
 		var err error
 		if n, err = p.d.Store.CountOfCode(ctx, code.SurveyID, code.Code, p.quotaLocks.lastSettled(code.Code)); err != nil {
 			mu.Unlock()
-			return nil, p.unavailable(err)
+			return nil, p.unavailable(ctx, err)
 		}
 		p.local.setFallbackCount(sv.ID, code.Code, n)
 	}
@@ -94,7 +94,7 @@ func (p *Protocol) quotaFromStore(ctx context.Context, sv *survey.Survey, code *
 	}
 	if err != nil {
 		mu.Unlock()
-		return nil, p.unavailable(err)
+		return nil, p.unavailable(ctx, err)
 	}
 	return func(stored bool) {
 		bg := context.WithoutCancel(ctx)

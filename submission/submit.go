@@ -29,7 +29,7 @@ func (p *Protocol) Submit(ctx context.Context, req Request) Outcome {
 	}
 	if ok, retry := p.allow(ctx, []kv.Limit{
 		{Key: "addr:" + req.AddrHash, PerMinute: p.d.Limits.PerAddr},
-		{Key: "code:" + code.Code, PerMinute: p.d.Limits.PerCode},
+		{Key: "code:" + sv.ID + ":" + code.Code, PerMinute: p.d.Limits.PerCode},
 		{Key: "survey:" + sv.ID, PerMinute: p.d.Limits.PerSurvey},
 	}); !ok {
 		return Outcome{Kind: TooMany, Msg: MsgTooMany, Retry: retry}
@@ -73,7 +73,7 @@ func (p *Protocol) Submit(ctx context.Context, req Request) Outcome {
 		return p.repeated(code)
 	}
 	p.d.Count("unavailable")
-	return p.unavailable(err)
+	return p.unavailable(ctx, err)
 }
 
 // until is when what Redis keeps for sv ends: a little after it closes.
