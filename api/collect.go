@@ -51,7 +51,7 @@ var statusOf = map[submission.Kind]int{
 }
 
 func fromOutcome(o submission.Outcome) outcome {
-	if !o.Failed() {
+	if !o.Ends() {
 		return outcome{}
 	}
 	return outcome{status: statusOf[o.Kind], msg: o.Msg, item: o.Item, retry: o.Retry, resp: o.Resp,

@@ -34,8 +34,9 @@ type Outcome struct {
 	Resp  *survey.Response // for Created and Recorded
 }
 
-// Failed reports whether the outcome ends the request (anything but OK).
-func (o Outcome) Failed() bool { return o.Kind != OK }
+// Ends reports whether the outcome ends the request: anything but OK (a
+// stored response ends it too).
+func (o Outcome) Ends() bool { return o.Kind != OK }
 
 func fail(k Kind, msg string) Outcome { return Outcome{Kind: k, Msg: msg} }
 

@@ -24,7 +24,7 @@ func (p *Protocol) Submit(ctx context.Context, req Request) Outcome {
 		return fail(BadRequest, MsgBadIdemKey)
 	}
 	code, sv, out := p.Resolve(ctx, req.Token, req.AddrHash)
-	if out.Failed() {
+	if out.Ends() {
 		return out
 	}
 	if ok, retry := p.allow(ctx, []kv.Limit{
@@ -35,7 +35,7 @@ func (p *Protocol) Submit(ctx context.Context, req Request) Outcome {
 		return Outcome{Kind: TooMany, Msg: MsgTooMany, Retry: retry}
 	}
 	r, out := p.build(sv, code, req, id)
-	if out.Failed() {
+	if out.Ends() {
 		return out
 	}
 	// A code or device already known to have answered is refused without
@@ -47,7 +47,7 @@ func (p *Protocol) Submit(ctx context.Context, req Request) Outcome {
 	}
 	done := func(stored bool) {}
 	if code.Kind == survey.SharedCode && code.Quota > 0 {
-		if done, out = p.takeQuota(ctx, sv, code); out.Failed() {
+		if done, out = p.takeQuota(ctx, sv, code); out.Ends() {
 			return out
 		}
 	}
