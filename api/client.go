@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -56,14 +55,3 @@ func (s *Server) device(c *gin.Context) string {
 }
 
 func (s *Server) secureCookies() bool { return strings.HasPrefix(s.cfg.PublicURL, "https://") }
-
-var idempotencyKey = regexp.MustCompile(`^[A-Za-z0-9_-]{16,64}$`)
-
-// submissionID is the client's Idempotency-Key when well formed (so a retry
-// of a stored submission is recognised), else a fresh random id.
-func submissionID(c *gin.Context) string {
-	if k := c.GetHeader("Idempotency-Key"); idempotencyKey.MatchString(k) {
-		return k
-	}
-	return randomID(16)
-}

@@ -30,16 +30,16 @@ func (s *Server) codeState(c *gin.Context, code *survey.Code, sv *survey.Survey)
 	ctx, cancel := context.WithTimeout(c.Request.Context(), stateBudget)
 	defer cancel()
 	if code.Kind == survey.OneTimeCode {
-		holder, _ := s.kv.OnceHolder(ctx, store.OnceKey(&survey.Response{CodeKind: code.Kind, Code: code.Code}))
+		holder, _ := s.kv.OnceHolder(ctx, sv.ID, store.OnceKey(&survey.Response{CodeKind: code.Kind, Code: code.Code}))
 		facts.Used = holder != ""
 		return survey.StateOfCode(facts)
 	}
 	if dev := s.knownDevice(c); dev != "" {
-		holder, _ := s.kv.OnceHolder(ctx, store.OnceKey(&survey.Response{CodeKind: code.Kind, SurveyID: sv.ID, DeviceID: dev}))
+		holder, _ := s.kv.OnceHolder(ctx, sv.ID, store.OnceKey(&survey.Response{CodeKind: code.Kind, SurveyID: sv.ID, DeviceID: dev}))
 		facts.DeviceAnswered = holder != ""
 	}
 	if code.Kind == survey.SharedCode && code.Quota > 0 {
-		if n, err := s.kv.QuotaUsed(ctx, code.Code); err == nil {
+		if n, err := s.kv.QuotaUsed(ctx, sv.ID, code.Code); err == nil {
 			facts.QuotaUsed = int(n)
 		}
 	}

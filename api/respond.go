@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"renke/submission"
 	"renke/survey"
 )
 
@@ -91,7 +92,7 @@ func (s *Server) apiForm(c *gin.Context) {
 	}
 	f, ok := buildForm(sv, code)
 	if !ok {
-		writeJSONOutcome(c, fail(http.StatusInternalServerError, "问卷配置有误，请联系调查组织方。"))
+		writeJSONOutcome(c, fail(http.StatusInternalServerError, submission.MsgMisconfig))
 		return
 	}
 	c.JSON(http.StatusOK, f)

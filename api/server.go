@@ -21,6 +21,7 @@ import (
 	"renke/kv"
 	"renke/reporting"
 	"renke/store"
+	"renke/submission"
 )
 
 // Deps are what the server is built from.
@@ -44,9 +45,8 @@ type Server struct {
 	static  fs.FS
 	now     func() time.Time
 	cache   lookups
-	local   localLimiter
-	// quotaLocks serialise store-counted quotas while Redis is down.
-	quotaLocks keyedMutex
+	// intake is the submission protocol (rate limits, quotas, one-response marks).
+	intake *submission.Protocol
 	// progressCache shares each survey's progress between the console's viewers.
 	progressCache progressCache
 	// reports keeps surveys' responses between reports, downloads and city views.
@@ -70,6 +70,7 @@ func New(d Deps) (*Server, error) {
 	s.app.SetClock(func() time.Time { return s.now() })
 	s.reports = reporting.NewCache(max(d.Config.ReportCache, 1), reportCacheTTL).LimitResponses(d.Config.ReportCacheResponses)
 	s.metrics = newMetrics(prometheus.NewRegistry())
+	s.intake = s.newIntake()
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	if err := e.SetTrustedProxies(d.Config.TrustedProxies); err != nil {

@@ -24,6 +24,12 @@ type Sessions interface {
 	EndUserSessions(ctx context.Context, userID string) (int, error)
 }
 
+// SurveyEnder drops what Redis holds for a survey that closed (kv.Client
+// does); a Sessions that is one is told of every close.
+type SurveyEnder interface {
+	EndSurvey(ctx context.Context, surveyID string) error
+}
+
 // Service runs the use cases against one store.
 type Service struct {
 	store    *store.Store

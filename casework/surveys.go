@@ -113,6 +113,12 @@ func (s *Service) ChangeStatus(ctx context.Context, a Actor, id string, to surve
 		}
 		return sv, From(err)
 	}
+	if e, ok := s.sessions.(SurveyEnder); ok && to == survey.Closed {
+		// Best effort: the survey's keys expire after its close anyway.
+		if err := e.EndSurvey(context.WithoutCancel(ctx), sv.ID); err != nil {
+			s.log.Warn("could not drop a closed survey's keys from redis", "survey", sv.ID, "error", err)
+		}
+	}
 	return sv, s.Record(ctx, a, statusActions[to], Scope{County: sv.County, Survey: sv.ID, Target: sv.Title},
 		map[string]any{"status": from}, map[string]any{"status": to, "opens": sv.Opens, "closes": sv.Closes})
 }

@@ -151,7 +151,14 @@ func attach(file string, want Want) (*Servers, error) {
 	return &Servers{Endpoints: ep, Attached: true}, nil
 }
 
-// RealTime moves miniredis's clock with the real one until the returned stop
+// clockTick is how often RealTime ages the in-process Redis's keys. Each
+// tick walks every key under miniredis's lock, so it is coarse: keys live up
+// to a tick past their TTL, which no rule here notices (rate-limit windows
+// are a minute, sessions hours). TIME and absolute expiries (PEXPIREAT) read
+// the real clock directly.
+const clockTick = time.Second
+
+// RealTime ages miniredis's keys with the real clock until the returned stop
 // is called. miniredis ages keys only when told to, so without it no TTL
 // would ever run out: sessions would never time out, nor login lockouts end,
 // nor rate-limit keys go away.
@@ -159,7 +166,7 @@ func RealTime(m *miniredis.Miniredis) (stop func()) {
 	quit, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
-		t := time.NewTicker(50 * time.Millisecond)
+		t := time.NewTicker(clockTick)
 		defer t.Stop()
 		last := time.Now()
 		for {
@@ -167,7 +174,6 @@ func RealTime(m *miniredis.Miniredis) (stop func()) {
 			case <-quit:
 				return
 			case now := <-t.C:
-				m.SetTime(now)
 				m.FastForward(now.Sub(last))
 				last = now
 			}

@@ -13,6 +13,19 @@ import (
 	"renke/survey"
 )
 
+// ErrUnavailable means Redis could not be reached or did not answer in
+// time. It wraps survey.ErrUnavailable, so callers that only ask "is a backend
+// away?" still match, while errors.Is(err, kv.ErrUnavailable) tells Redis's
+// outage from the store's (store.ErrUnavailable) without a ping.
+var ErrUnavailable error = unavailableError{}
+
+// unavailableError is ErrUnavailable: it matches survey.ErrUnavailable too.
+type unavailableError struct{}
+
+func (unavailableError) Error() string { return "redis unavailable" }
+
+func (unavailableError) Is(target error) bool { return target == survey.ErrUnavailable }
+
 // Client is a connection to Redis.
 type Client struct {
 	rdb     *redis.Client
@@ -55,7 +68,7 @@ func (c *Client) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	if err := c.rdb.Ping(ctx).Err(); err != nil {
-		return fmt.Errorf("%w: redis: %v", survey.ErrUnavailable, err)
+		return fmt.Errorf("%w: redis: %v", ErrUnavailable, err)
 	}
 	return nil
 }
@@ -71,7 +84,7 @@ func (c *Client) Redis() *redis.Client { return c.rdb }
 func (c *Client) Allow(ctx context.Context, key string, perMinute int) (bool, time.Duration, error) {
 	res, err := c.limiter.Allow(ctx, c.ns+"rl:"+key, redis_rate.PerMinute(perMinute))
 	if err != nil {
-		return false, 0, fmt.Errorf("%w: rate limit: %v", survey.ErrUnavailable, err)
+		return false, 0, fmt.Errorf("%w: rate limit: %v", ErrUnavailable, err)
 	}
 	return res.Allowed > 0, res.RetryAfter, nil
 }

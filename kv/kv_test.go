@@ -37,10 +37,10 @@ func TestQuotaNeverOvershoots(t *testing.T) {
 	c := testenv.KV(t)
 	ctx := context.Background()
 	code := fmt.Sprintf("q-%d", time.Now().UnixNano())
-	if err := c.TakeQuota(ctx, code, 30); !errors.Is(err, kv.ErrNotLoaded) {
+	if err := c.TakeQuota(ctx, "s1", code, 30); !errors.Is(err, kv.ErrNotLoaded) {
 		t.Fatalf("unloaded counter: got %v, want ErrNotLoaded", err)
 	}
-	if err := c.LoadQuota(ctx, code, 3); err != nil {
+	if err := c.LoadQuota(ctx, "s1", code, 3, time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	var took atomic.Int64
@@ -49,7 +49,7 @@ func TestQuotaNeverOvershoots(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := c.TakeQuota(ctx, code, 30)
+			err := c.TakeQuota(ctx, "s1", code, 30)
 			if err == nil {
 				took.Add(1)
 			} else if !errors.Is(err, survey.ErrQuotaFull) {
@@ -58,7 +58,7 @@ func TestQuotaNeverOvershoots(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	used, err := c.QuotaUsed(ctx, code)
+	used, err := c.QuotaUsed(ctx, "s1", code)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,5 +79,8 @@ func TestUnavailableWhenRedisStops(t *testing.T) {
 	}
 	if _, _, err := c.Allow(context.Background(), "x", 5); !errors.Is(err, survey.ErrUnavailable) {
 		t.Fatalf("limit with redis stopped: got %v, want ErrUnavailable", err)
+	}
+	if _, _, err := c.AllowAll(context.Background(), []kv.Limit{{Key: "x", PerMinute: 5}}); !errors.Is(err, kv.ErrUnavailable) {
+		t.Fatalf("limits with redis stopped: got %v, want kv.ErrUnavailable", err)
 	}
 }

@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-
-	"renke/survey"
 )
 
 // Session is a console login kept in Redis. The session token itself is never
@@ -58,7 +56,7 @@ func (c *Client) NewSession(ctx context.Context, userID string, ttl time.Duratio
 		return nil
 	})
 	if err != nil {
-		return "", nil, fmt.Errorf("%w: new session: %v", survey.ErrUnavailable, err)
+		return "", nil, fmt.Errorf("%w: new session: %v", ErrUnavailable, err)
 	}
 	return token, s, nil
 }
@@ -72,7 +70,7 @@ func (c *Client) Session(ctx context.Context, token string, ttl time.Duration) (
 	key := c.sessionKey(token)
 	m, err := c.rdb.HGetAll(ctx, key).Result()
 	if err != nil {
-		return nil, fmt.Errorf("%w: session: %v", survey.ErrUnavailable, err)
+		return nil, fmt.Errorf("%w: session: %v", ErrUnavailable, err)
 	}
 	if m["user"] == "" || m["csrf"] == "" {
 		return nil, ErrNoSession
@@ -85,7 +83,7 @@ func (c *Client) Session(ctx context.Context, token string, ttl time.Duration) (
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%w: touch session: %v", survey.ErrUnavailable, err)
+		return nil, fmt.Errorf("%w: touch session: %v", ErrUnavailable, err)
 	}
 	return s, nil
 }
@@ -99,7 +97,7 @@ func (c *Client) EndSession(ctx context.Context, token string) error {
 	key := c.sessionKey(token)
 	user, err := c.rdb.HGet(ctx, key, "user").Result()
 	if err != nil && !errors.Is(err, redis.Nil) {
-		return fmt.Errorf("%w: end session: %v", survey.ErrUnavailable, err)
+		return fmt.Errorf("%w: end session: %v", ErrUnavailable, err)
 	}
 	_, err = c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.Del(ctx, key)
@@ -109,7 +107,7 @@ func (c *Client) EndSession(ctx context.Context, token string) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("%w: end session: %v", survey.ErrUnavailable, err)
+		return fmt.Errorf("%w: end session: %v", ErrUnavailable, err)
 	}
 	return nil
 }
@@ -120,17 +118,17 @@ func (c *Client) EndUserSessions(ctx context.Context, userID string) (int, error
 	ukey := c.userSessionsKey(userID)
 	keys, err := c.rdb.SMembers(ctx, ukey).Result()
 	if err != nil {
-		return 0, fmt.Errorf("%w: list sessions: %v", survey.ErrUnavailable, err)
+		return 0, fmt.Errorf("%w: list sessions: %v", ErrUnavailable, err)
 	}
 	if len(keys) == 0 {
 		return 0, nil
 	}
 	n, err := c.rdb.Del(ctx, keys...).Result()
 	if err != nil {
-		return 0, fmt.Errorf("%w: end sessions: %v", survey.ErrUnavailable, err)
+		return 0, fmt.Errorf("%w: end sessions: %v", ErrUnavailable, err)
 	}
 	if err := c.rdb.SRem(ctx, ukey, toAny(keys)...).Err(); err != nil {
-		return int(n), fmt.Errorf("%w: end sessions: %v", survey.ErrUnavailable, err)
+		return int(n), fmt.Errorf("%w: end sessions: %v", ErrUnavailable, err)
 	}
 	return int(n), nil
 }
@@ -159,7 +157,7 @@ func (c *Client) failKey(key string) string { return c.ns + "fail:" + key }
 func (c *Client) AddFailure(ctx context.Context, key string, window time.Duration) (int64, time.Duration, error) {
 	res, err := failScript.Run(ctx, c.rdb, []string{c.failKey(key)}, window.Milliseconds()).Int64Slice()
 	if err != nil || len(res) != 2 {
-		return 0, 0, fmt.Errorf("%w: count failure: %v", survey.ErrUnavailable, err)
+		return 0, 0, fmt.Errorf("%w: count failure: %v", ErrUnavailable, err)
 	}
 	return res[0], time.Duration(res[1]) * time.Millisecond, nil
 }
@@ -175,7 +173,7 @@ func (c *Client) Failures(ctx context.Context, key string) (int64, time.Duration
 		return nil
 	})
 	if err != nil && !errors.Is(err, redis.Nil) {
-		return 0, 0, fmt.Errorf("%w: read failures: %v", survey.ErrUnavailable, err)
+		return 0, 0, fmt.Errorf("%w: read failures: %v", ErrUnavailable, err)
 	}
 	n, _ := get.Int64()
 	return n, max(ttl.Val(), 0), nil
@@ -184,7 +182,7 @@ func (c *Client) Failures(ctx context.Context, key string) (int64, time.Duration
 // ClearFailures forgets the failures counted against key (after a success).
 func (c *Client) ClearFailures(ctx context.Context, key string) error {
 	if err := c.rdb.Del(ctx, c.failKey(key)).Err(); err != nil {
-		return fmt.Errorf("%w: clear failures: %v", survey.ErrUnavailable, err)
+		return fmt.Errorf("%w: clear failures: %v", ErrUnavailable, err)
 	}
 	return nil
 }
@@ -194,7 +192,7 @@ func (c *Client) ClearFailures(ctx context.Context, key string) error {
 func (c *Client) UseOnce(ctx context.Context, key string, ttl time.Duration) (bool, error) {
 	ok, err := c.rdb.SetNX(ctx, c.ns+"used:"+key, 1, ttl).Result()
 	if err != nil {
-		return false, fmt.Errorf("%w: mark used: %v", survey.ErrUnavailable, err)
+		return false, fmt.Errorf("%w: mark used: %v", ErrUnavailable, err)
 	}
 	return ok, nil
 }

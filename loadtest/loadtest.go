@@ -11,7 +11,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -71,20 +70,7 @@ func Run(ctx context.Context, c int, d time.Duration, op func(ctx context.Contex
 		}(w)
 	}
 	wg.Wait()
-	r := Result{Requests: n.Load(), Errors: errs.Load(), Statuses: statuses, Elapsed: time.Since(start)}
-	var all []time.Duration
-	for _, l := range lat {
-		all = append(all, l...)
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
-	pct := func(p float64) time.Duration {
-		if len(all) == 0 {
-			return 0
-		}
-		return all[int(p*float64(len(all)-1))]
-	}
-	r.P50, r.P95, r.P99 = pct(0.50), pct(0.95), pct(0.99)
-	return r
+	return summarise(lat, Result{Requests: n.Load(), Errors: errs.Load(), Statuses: statuses, Elapsed: time.Since(start)})
 }
 
 // Body is a realistic JSON submission for a form: answers skewed towards

@@ -12,6 +12,19 @@ import (
 	"renke/survey"
 )
 
+// ErrUnavailable means the store could not be reached (network, timeout,
+// server selection). It wraps survey.ErrUnavailable, so callers that only ask
+// "is a backend away?" still match, while errors.Is(err, store.ErrUnavailable)
+// tells the store's outage from Redis's (kv.ErrUnavailable) without a ping.
+var ErrUnavailable error = unavailableError{}
+
+// unavailableError is ErrUnavailable: it matches survey.ErrUnavailable too.
+type unavailableError struct{}
+
+func (unavailableError) Error() string { return "store unavailable" }
+
+func (unavailableError) Is(target error) bool { return target == survey.ErrUnavailable }
+
 // classify maps driver errors to the domain's typed errors, keeping the cause.
 func classify(err error) error {
 	switch {
@@ -24,7 +37,7 @@ func classify(err error) error {
 	case errors.Is(err, context.Canceled):
 		return err
 	case isUnavailable(err):
-		return fmt.Errorf("%w: %v", survey.ErrUnavailable, err)
+		return fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
 	return err
 }

@@ -221,7 +221,7 @@ func (s *Store) writeBatch(ctx context.Context, c *chainState, batch []*appendRe
 		c.known = false
 		c.refused++
 		if bad.tries++; bad.tries > 50 {
-			bad.done <- fmt.Errorf("store response: %w: chain head kept moving", survey.ErrUnavailable)
+			bad.done <- fmt.Errorf("store response: %w: chain head kept moving", ErrUnavailable)
 		} else {
 			rest = append([]*appendReq{bad}, rest...)
 		}

@@ -12,11 +12,11 @@ import (
 	"net/http"
 	"os"
 	"regexp"
-	"sync/atomic"
 	"time"
 
 	"renke/api"
 	"renke/config"
+	"renke/kv"
 	"renke/loadtest"
 	"renke/store"
 	"renke/survey"
@@ -28,8 +28,8 @@ func init() {
 
 func runBench(ctx context.Context, args []string) error {
 	if len(args) == 0 || (args[0] != "submit" && args[0] != "growth" && args[0] != "city") {
-		return errors.New("usage: renke bench submit [--concurrency C] [--duration D] | renke bench growth [--sizes N,N,...] | " +
-			"renke bench city [--counties N] [--seed S]")
+		return errors.New("usage: renke bench submit [--concurrency C] [--duration D] [--compare-redis URL] [--sustained N] | " +
+			"renke bench growth [--sizes N,N,...] | renke bench city [--counties N] [--seed S]")
 	}
 	switch args[0] {
 	case "growth":
@@ -40,50 +40,76 @@ func runBench(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("bench submit", flag.ContinueOnError)
 	finish := config.Flags(fs, false)
 	conc := fs.Int("concurrency", 64, "concurrent clients")
-	dur := fs.Duration("duration", 10*time.Second, "length of each of the two runs")
+	dur := fs.Duration("duration", 10*time.Second, "length of each timed run")
 	schools := fs.Int("codes", 40, "shared codes (schools) the load is spread over")
+	compare := fs.String("compare-redis", "", "also run the submissions right after with this real Redis (same store), and print the ratio")
+	sustained := fs.Int("sustained", 0, "submit this many sheets instead of a timed run, and print the rate per tenth and the idle CPU after")
+	idle := fs.Duration("idle", 10*time.Second, "how long --sustained measures the idle CPU after its run")
 	if err := parseArgs(fs, args[1:]); err != nil {
 		return err
 	}
-	if *conc < 1 || *dur <= 0 {
-		return errors.New("--concurrency and --duration must be positive")
+	if *conc < 1 || *dur <= 0 || *sustained < 0 || (*sustained > 0 && *sustained < 10) {
+		return errors.New("--concurrency and --duration must be positive, and --sustained at least 10")
 	}
 	b, err := startBench(ctx, fs, finish, *schools)
 	if err != nil {
 		return err
 	}
 	defer b.close()
-	e, cfg, sv, codes := b.env, b.cfg, b.survey, b.codes
-
+	cfg, sv, codes := b.cfg, b.survey, b.codes
+	redisKind := "in-process Redis"
+	if cfg.RedisURL != "" {
+		redisKind = "Redis at " + cfg.RedisURL
+	}
+	sub := loadtest.NewSubmitter(b.url, *conc)
+	if *sustained > 0 {
+		fmt.Printf("renke bench submit --sustained %d: concurrency %d, %d shared codes, store %s, %s\n",
+			*sustained, *conc, len(codes), storeKind(cfg), redisKind)
+		return b.sustained(ctx, sub, *sustained, *conc, *idle)
+	}
 	fmt.Printf("renke bench submit: concurrency %d, %v per run, %d shared codes, store %s\n",
 		*conc, *dur, len(codes), storeKind(cfg))
-	sub := loadtest.NewSubmitter(b.url, *conc)
+	if err := b.warm(ctx, sub); err != nil {
+		return err
+	}
 	res := b.submit(ctx, sub, *conc, *dur)
-	fmt.Printf("submit: %d requests, %d errors, %.1f submissions/s, p50 %v p95 %v p99 %v, statuses %v\n",
-		res.Requests, res.Errors, res.Rate(), res.P50.Round(time.Microsecond), res.P95.Round(time.Microsecond),
-		res.P99.Round(time.Microsecond), res.Statuses)
+	printSubmit("submit ("+redisKind+")", res)
+	if *compare != "" {
+		url, err := b.serveWith(ctx, *compare)
+		if err != nil {
+			return err
+		}
+		osub := loadtest.NewSubmitter(url, *conc)
+		if err := b.warm(ctx, osub); err != nil {
+			return err
+		}
+		other := b.submit(ctx, osub, *conc, *dur)
+		printSubmit("submit (Redis at "+*compare+", same store)", other)
+		fmt.Printf("ratio %s / Redis at %s: %.3f\n", redisKind, *compare, res.Rate()/other.Rate())
+	}
 
 	if err := benchPage(ctx, sub, codes[0].Code, *conc); err != nil {
 		return err
 	}
-
-	raw := e.store.Collection("bench_raw")
-	var firstErr atomic.Pointer[error]
 	resp := sampleResponse(sv, codes[0])
-	rawRes := loadtest.Run(ctx, *conc, *dur, func(ctx context.Context, w, i int) (int, error) {
-		doc := store.RawDocument(resp, fmt.Sprintf("raw-%d-%d", w, i))
-		_, err := raw.InsertOne(ctx, doc)
-		// An insert cut off by the run's end is not an error (loadtest.Run drops it too).
-		if err != nil && ctx.Err() == nil && !errors.Is(err, context.DeadlineExceeded) && firstErr.CompareAndSwap(nil, &err) {
-			fmt.Fprintf(os.Stderr, "raw insert error (first of its run): %v\n", err)
-		}
-		return 0, err
-	})
-	fmt.Printf("raw insert: %d inserts, %d errors, %.1f inserts/s, p50 %v p95 %v p99 %v\n",
-		rawRes.Requests, rawRes.Errors, rawRes.Rate(), rawRes.P50.Round(time.Microsecond),
-		rawRes.P95.Round(time.Microsecond), rawRes.P99.Round(time.Microsecond))
-	fmt.Printf("ratio %.3f\n", res.Rate()/rawRes.Rate())
+	raw := b.rawInsert(ctx, resp, *conc, *dur)
+	printInsert("raw insert (bare InsertOne)", raw)
+	batched := b.batchedInsert(ctx, resp, *conc, *dur)
+	printInsert("batched insert (InsertMany group commit)", batched)
+	fmt.Printf("ratio to bare InsertOne %.3f, to batched InsertMany %.3f\n", res.Rate()/raw.Rate(), res.Rate()/batched.Rate())
 	return nil
+}
+
+func printSubmit(what string, res loadtest.Result) {
+	fmt.Printf("%s: %d requests, %d errors, %.1f submissions/s, p50 %v p95 %v p99 %v, statuses %v\n",
+		what, res.Requests, res.Errors, res.Rate(), res.P50.Round(time.Microsecond), res.P95.Round(time.Microsecond),
+		res.P99.Round(time.Microsecond), res.Statuses)
+}
+
+func printInsert(what string, res loadtest.Result) {
+	fmt.Printf("%s: %d inserts, %d errors, %.1f inserts/s, p50 %v p95 %v p99 %v\n",
+		what, res.Requests, res.Errors, res.Rate(), res.P50.Round(time.Microsecond),
+		res.P95.Round(time.Microsecond), res.P99.Round(time.Microsecond))
 }
 
 // bench is a temporary store and server with an open survey to load.
@@ -94,6 +120,7 @@ type bench struct {
 	codes  []survey.Code
 	url    string
 	close  func()
+	extra  *[]func() // cleanups run by close
 }
 
 // startBench opens the store (a temporary embedded one unless real servers are
@@ -139,19 +166,46 @@ func startServer(ctx context.Context, fs *flag.FlagSet, finish func() (*config.C
 		return fail(err)
 	}
 	cleanup = append(cleanup, e.close)
-	srv, err := api.New(api.Deps{Config: cfg, Store: e.store, KV: e.kv, Log: newLogger(cfg.LogLevel)})
+	b.env, b.cfg = e, cfg
+	url, stop, err := serveBench(ctx, cfg, e.store, e.kv)
 	if err != nil {
 		return fail(err)
 	}
+	cleanup = append(cleanup, stop)
+	b.url = url
+	b.extra = &cleanup
+	return b, nil
+}
+
+// serveBench serves the API over st and k on a loopback port.
+func serveBench(ctx context.Context, cfg *config.Config, st *store.Store, k *kv.Client) (string, func(), error) {
+	srv, err := api.New(api.Deps{Config: cfg, Store: st, KV: k, Log: newLogger(cfg.LogLevel)})
+	if err != nil {
+		return "", nil, err
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return fail(fmt.Errorf("listen: %w", err))
+		return "", nil, fmt.Errorf("listen: %w", err)
 	}
 	sctx, stop := context.WithCancel(ctx)
-	cleanup = append(cleanup, stop)
 	go srv.Serve(sctx, ln)
-	b.env, b.cfg, b.url = e, cfg, "http://"+ln.Addr().String()
-	return b, nil
+	return "http://" + ln.Addr().String(), stop, nil
+}
+
+// serveWith serves a second API over the bench's store with the Redis at
+// url (keys under a namespace of the run's own), for a comparison in one run.
+func (b *bench) serveWith(ctx context.Context, url string) (string, error) {
+	k, err := kv.OpenNamespace(ctx, url, fmt.Sprintf("renke-bench-%d:", time.Now().UnixNano()))
+	if err != nil {
+		return "", err
+	}
+	addr, stop, err := serveBench(ctx, b.cfg, b.env.store, k)
+	if err != nil {
+		k.Close()
+		return "", err
+	}
+	*b.extra = append(*b.extra, func() { k.Close() }, stop)
+	return addr, nil
 }
 
 // submit posts realistic submissions from conc clients for d, each a new
@@ -166,6 +220,19 @@ func (b *bench) submit(ctx context.Context, sub *loadtest.Submitter, conc int, d
 		body := loadtest.Body(rngs[w], b.survey.Forms[code.Group.Form()], code.Group, time.Now())
 		return sub.Submit(ctx, code.Code, body, "")
 	})
+}
+
+// warm submits one sheet per code before a timed run, so that run does not
+// time the loading of each code's quota counter from the store.
+func (b *bench) warm(ctx context.Context, sub *loadtest.Submitter) error {
+	rng := rand.New(rand.NewPCG(7, uint64(time.Now().UnixNano())))
+	for _, c := range b.codes {
+		body := loadtest.Body(rng, b.survey.Forms[c.Group.Form()], c.Group, time.Now())
+		if _, err := sub.Submit(ctx, c.Code, body, ""); err != nil {
+			return fmt.Errorf("warm-up submission: %w", err)
+		}
+	}
+	return nil
 }
 
 func storeKind(cfg *config.Config) string {

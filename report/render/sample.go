@@ -17,8 +17,8 @@ type sampleView struct {
 	Bands, County             []sampleRow
 	Schools                   []quotaRow
 	SchoolSummary             string
-	Unplanned                 int // responses from schools the plan did not draw
-	UnderHalf, Full, OverFull int // drawn schools by quota fill
+	Unplanned                 int            // responses from schools the plan did not draw
+	UnderHalf, Full, OverFull int            // drawn schools by quota fill
 	OutOfPlan                 []outOfPlanRow // codes issued outside the plan, with their reasons
 }
 

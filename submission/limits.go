@@ -1,4 +1,4 @@
-package api
+package submission
 
 import (
 	"context"
@@ -6,67 +6,65 @@ import (
 	"sync"
 	"time"
 
-	"renke/survey"
+	"renke/kv"
 )
 
 // redisBudget bounds the Redis calls of one submission before it falls back.
 const redisBudget = 1500 * time.Millisecond
 
-// limitRule is one submission rate limit.
-type limitRule struct {
-	key       string
-	perMinute int
-}
-
-// allow checks every rule against Redis; while Redis is unreachable it falls
-// back to a per-process limiter (logged and exported as a metric), so
-// respondents are not turned away because the cache is down.
-func (s *Server) allow(ctx context.Context, rules []limitRule) (bool, time.Duration) {
+// allow takes one event from every budget in Redis; while Redis is
+// unreachable it falls back to a per-process limiter (logged and reported
+// through Deps.Fallback), so respondents are not turned away because the
+// cache is down.
+func (p *Protocol) allow(ctx context.Context, limits []kv.Limit) (bool, time.Duration) {
 	ctx, cancel := context.WithTimeout(ctx, redisBudget)
 	defer cancel()
-	for _, r := range rules {
-		ok, retry, err := s.kv.Allow(ctx, r.key, r.perMinute)
-		if errors.Is(ctx.Err(), context.Canceled) {
-			return false, 0 // the client left: nothing to say about Redis
-		}
-		if errors.Is(err, survey.ErrUnavailable) {
-			s.fallbackOn(err)
-			ok, retry = s.local.allow(r.key, r.perMinute, s.now())
-		} else if err == nil {
-			s.fallbackOff(ctx)
-		}
-		if !ok {
+	ok, retry, err := p.d.KV.AllowAll(ctx, limits)
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return false, 0 // the client left: nothing to say about Redis
+	}
+	if err == nil {
+		p.fallbackOff(ctx)
+		return ok, retry
+	}
+	p.fallbackOn(err)
+	now := p.d.Now()
+	for _, l := range limits {
+		if ok, retry := p.local.allow(l.Key, l.PerMinute, now); !ok {
 			return false, retry
 		}
 	}
 	return true, 0
 }
 
-func (s *Server) fallbackOn(err error) {
-	if s.local.setActive(true) {
-		s.log.Warn("redis unreachable: rate limits fall back to this process", "error", err)
-		s.metrics.Fallback.Set(1)
+func (p *Protocol) fallbackOn(err error) {
+	if p.local.setActive(true) {
+		p.d.Log.Warn("redis unreachable: rate limits fall back to this process", "error", err)
+		p.d.Fallback(true)
 	}
 }
 
-func (s *Server) fallbackOff(ctx context.Context) {
-	if !s.local.setActive(false) {
+func (p *Protocol) fallbackOff(ctx context.Context) {
+	if !p.local.setActive(false) {
 		return
 	}
-	s.log.Info("redis reachable again: rate limits back on redis")
-	s.metrics.Fallback.Set(0)
+	p.d.Log.Info("redis reachable again: rate limits back on redis")
+	p.d.Fallback(false)
 	// Quotas counted in the store meanwhile left Redis's counters behind
 	// (a Redis that kept its data) or without them (one that lost it): drop
 	// them so the next submission reloads each from the store.
-	for _, code := range s.local.takeFallbackCodes() {
-		mu := s.quotaLocks.get(code)
+	for _, fc := range p.local.takeFallbackCodes() {
+		mu := p.quotaLocks.get(fc.code)
 		mu.Lock()
-		if err := s.kv.ForgetQuota(ctx, code); err != nil {
-			s.log.Warn("could not reset a quota counter after the Redis outage", "error", err)
+		if err := p.d.KV.ForgetQuota(ctx, fc.survey, fc.code); err != nil {
+			p.d.Log.Warn("could not reset a quota counter after the Redis outage", "error", err)
 		}
 		mu.Unlock()
 	}
 }
+
+// fallbackCode is a code whose quota was counted in the store.
+type fallbackCode struct{ survey, code string }
 
 // localLimiter is a fixed-window per-minute counter per key.
 type localLimiter struct {
@@ -75,8 +73,9 @@ type localLimiter struct {
 	window time.Time
 	counts map[string]int
 	// fallbackCodes tally the responses of codes whose quota was counted in
-	// the store while Redis was away.
+	// the store while Redis was away, by code (with its survey).
 	fallbackCodes map[string]int64
+	surveys       map[string]string
 }
 
 // fallbackCount is a code's tally, if it has one.
@@ -87,30 +86,32 @@ func (l *localLimiter) fallbackCount(code string) (int64, bool) {
 	return n, ok
 }
 
-func (l *localLimiter) setFallbackCount(code string, n int64) {
+func (l *localLimiter) setFallbackCount(surveyID, code string, n int64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.fallbackCodes == nil {
-		l.fallbackCodes = map[string]int64{}
+		l.fallbackCodes, l.surveys = map[string]int64{}, map[string]string{}
 	}
 	l.fallbackCodes[code] = n
+	l.surveys[code] = surveyID
 }
 
 func (l *localLimiter) dropFallbackCount(code string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	delete(l.fallbackCodes, code)
+	delete(l.surveys, code)
 }
 
 // takeFallbackCodes ends the tallies and returns their codes.
-func (l *localLimiter) takeFallbackCodes() []string {
+func (l *localLimiter) takeFallbackCodes() []fallbackCode {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	out := make([]string, 0, len(l.fallbackCodes))
+	out := make([]fallbackCode, 0, len(l.fallbackCodes))
 	for c := range l.fallbackCodes {
-		out = append(out, c)
+		out = append(out, fallbackCode{survey: l.surveys[c], code: c})
 	}
-	l.fallbackCodes = nil
+	l.fallbackCodes, l.surveys = nil, nil
 	return out
 }
 
