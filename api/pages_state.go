@@ -9,41 +9,20 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"renke/store"
 	"renke/survey"
 	"renke/web"
 )
 
-// stateBudget bounds the Redis look-ups behind a code's state: past it the
+// stateBudget bounds the Redis and store look-ups behind a code's state: past it the
 // state is what is known so far (the submission checks again anyway).
 const stateBudget = 500 * time.Millisecond
 
-// codeState says whether code can be answered now, from the counters the
-// submission path keeps in Redis (best effort: an empty or unreachable Redis
-// shows the form, and the submission decides).
+// codeState says whether code can be answered now (the submission
+// protocol's State, within stateBudget; the submission checks again).
 func (s *Server) codeState(c *gin.Context, code *survey.Code, sv *survey.Survey) survey.CodeState {
-	now := s.now()
-	facts := survey.CodeFacts{Now: now, Survey: sv, Code: code, QuotaUsed: -1, Voided: code != nil && code.Usable() != nil}
-	if sv.AcceptsAt(now) != nil {
-		return survey.StateOfCode(facts)
-	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), stateBudget)
 	defer cancel()
-	if code.Kind == survey.OneTimeCode {
-		holder, _ := s.kv.OnceHolder(ctx, sv.ID, store.OnceKey(&survey.Response{CodeKind: code.Kind, Code: code.Code}))
-		facts.Used = holder != ""
-		return survey.StateOfCode(facts)
-	}
-	if dev := s.knownDevice(c); dev != "" {
-		holder, _ := s.kv.OnceHolder(ctx, sv.ID, store.OnceKey(&survey.Response{CodeKind: code.Kind, SurveyID: sv.ID, DeviceID: dev}))
-		facts.DeviceAnswered = holder != ""
-	}
-	if code.Kind == survey.SharedCode && code.Quota > 0 {
-		if n, err := s.kv.QuotaUsed(ctx, sv.ID, code.Code); err == nil {
-			facts.QuotaUsed = int(n)
-		}
-	}
-	return survey.StateOfCode(facts)
+	return s.intake.State(ctx, sv, code, s.knownDevice(c))
 }
 
 // knownDevice is the device id of a valid device cookie, or "" (no cookie is set).

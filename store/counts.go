@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // countPass is one pass counting a survey's stored responses by code.
@@ -60,4 +63,14 @@ func (s *Store) CountOfCode(ctx context.Context, surveyID, code string, after ti
 		}
 		cc.mu.Lock() // it began too early: look for (or start) a later one
 	}
+}
+
+// OnceHeld reports whether a stored response of the survey holds the
+// uniqueness key (a one-time code, or a device on a shared code).
+func (s *Store) OnceHeld(ctx context.Context, surveyID, key string) (bool, error) {
+	n, err := s.responses(surveyID).CountDocuments(ctx, bson.M{"once_key": key}, options.Count().SetLimit(1))
+	if err != nil {
+		return false, fmt.Errorf("look up a uniqueness key of %s: %w", surveyID, classify(err))
+	}
+	return n > 0, nil
 }

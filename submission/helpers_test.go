@@ -93,3 +93,9 @@ func (e *env) request(code survey.Code) submission.Request {
 	return submission.Request{Token: code.Code, Sub: sub, AddrHash: "addr-1", UserAgent: "test",
 		Device: func() string { return dev }}
 }
+
+// newEnvOn is a protocol over e's store with another Redis.
+func newEnvOn(t *testing.T, e *env, k *kv.Client) *submission.Protocol {
+	t.Helper()
+	return submission.New(submission.Deps{KV: k, Store: e.st, Lookup: storeLookup{e.st}, Limits: roomy})
+}

@@ -29,6 +29,7 @@ type KV interface {
 	LoadQuota(ctx context.Context, surveyID, code string, stored int64, until time.Time) error
 	ReleaseQuota(ctx context.Context, surveyID, code string) error
 	ForgetQuota(ctx context.Context, surveyID, code string) error
+	QuotaUsed(ctx context.Context, surveyID, code string) (int64, error)
 	EndSurvey(ctx context.Context, surveyID string) error
 }
 
@@ -36,6 +37,7 @@ type KV interface {
 type Store interface {
 	AppendResponse(ctx context.Context, r *survey.Response) error
 	CountOfCode(ctx context.Context, surveyID, code string, since time.Time) (int64, error)
+	OnceHeld(ctx context.Context, surveyID, key string) (bool, error)
 	ReserveQuotaSlot(ctx context.Context, code string, known int64, quota int) (int64, error)
 	ReleaseQuotaSlot(ctx context.Context, code string, k int64) error
 }
