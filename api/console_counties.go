@@ -13,6 +13,7 @@ import (
 
 // flashes are the success messages a redirect may ask for with ?ok=.
 var flashes = map[string]string{
+	"purged":    "已清除本调查应答者的设备号、网络地址摘要和浏览器类型；答卷、权重和报告不受影响，哈希链仍可核验。",
 	"county":    "区县已登记。",
 	"assigned":  "已分配区县。",
 	"created":   "调查已创建（草稿）。",

@@ -38,6 +38,7 @@ func (s *Server) consoleRoutes() error {
 	p.GET("/surveys/:id", s.surveyPage)
 	p.POST("/surveys/:id/open", s.surveyOpenSubmit)
 	p.POST("/surveys/:id/close", s.surveyCloseSubmit)
+	p.POST("/surveys/:id/purge", s.surveyPurgeSubmit)
 	p.POST("/surveys/:id/weights", s.weightsSubmit)
 	p.POST("/surveys/:id/scheme", s.schemeSubmit)
 	p.GET("/surveys/:id/codes", s.codesPage)

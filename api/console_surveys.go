@@ -131,7 +131,8 @@ func (s *Server) surveyView(c *gin.Context, sv *survey.Survey) (console.SurveyPa
 	page := console.SurveyPage{Survey: sv, Forms: formSummaries(sv.Forms),
 		Editable: sv.Status == survey.Draft && u.Can(account.EditSurvey),
 		CanOpen:  sv.Status == survey.Draft && u.Can(account.RunSurvey),
-		CanClose: sv.Status == survey.Open && u.Can(account.RunSurvey)}
+		CanClose: sv.Status == survey.Open && u.Can(account.RunSurvey),
+		CanPurge: sv.Ended() && u.Can(account.PurgePersonal)}
 	for _, g := range survey.Groups {
 		page.Weights = append(page.Weights, console.WeightRow{Group: g, Label: g.Label(), Value: sv.GroupWeights[g]})
 	}

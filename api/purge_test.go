@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,5 +59,45 @@ func TestConsolePurge(t *testing.T) {
 	}
 	if n, err := retention.PurgeDue(ctx, f.store, time.Now().Add(1000*24*time.Hour), slog.Default()); err != nil || n != 0 {
 		t.Fatalf("a purged survey is not purged again: %d %v", n, err)
+	}
+}
+
+// TestConsolePurgeForm: the survey page offers admins the purge once the
+// survey ended, and its form removes the fields as the API does.
+func TestConsolePurgeForm(t *testing.T) {
+	f := newConsoleFixture(t)
+	ctx := context.Background()
+	sv, _ := f.openWithResponses(3)
+	admin := f.login("admin")
+	page := "/console/surveys/" + sv.ID
+	if _, body := admin.get(page); strings.Contains(string(body), "purge-survey") {
+		t.Fatal("the purge is offered while the survey is open")
+	}
+	if res, _ := admin.form(page+"/purge", nil); res.StatusCode != http.StatusConflict {
+		t.Fatalf("purge form on an open survey: %d", res.StatusCode)
+	}
+	sv = f.survey(sv.ID)
+	if err := sv.Transition(survey.Closed, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.UpdateSurvey(ctx, sv, survey.Open); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := admin.get(page); !strings.Contains(string(body), "purge-survey") {
+		t.Fatal("the purge is not offered to an admin once the survey ended")
+	}
+	if _, body := f.login("coord").get(page); strings.Contains(string(body), "purge-survey") {
+		t.Fatal("the purge is offered to a coordinator")
+	}
+	if res, _ := admin.form(page+"/purge", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("purge form: %d", res.StatusCode)
+	}
+	if err := f.store.EachResponse(ctx, sv.ID, func(r *survey.Response) error {
+		if r.DeviceID != "" || r.AddrHash != "" {
+			t.Errorf("response %s keeps personal fields", r.ID)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -101,6 +101,7 @@ type SurveyPage struct {
 	Editable  bool // a draft and the user may edit it
 	CanOpen   bool
 	CanClose  bool
+	CanPurge  bool // an admin may remove the respondents' personal fields (the survey ended)
 	Responses int64
 	Audit     []account.Entry
 }
