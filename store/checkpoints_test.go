@@ -41,7 +41,7 @@ func TestCutTailRefusesAppends(t *testing.T) {
 	if err != nil || cp == nil || cp.Seq != 5 || cp.Verify(key.Public()) != nil {
 		t.Fatalf("checkpoint at close: %+v %v", cp, err)
 	}
-	if _, err := reader.Collection("responses").DeleteOne(ctx, bson.M{"survey_id": "cut", "seq": 5}); err != nil {
+	if _, err := reader.ResponsesOf("cut").DeleteOne(ctx, bson.M{"survey_id": "cut", "seq": 5}); err != nil {
 		t.Fatal(err)
 	}
 	again := response("cut", "code4", survey.OneTimeCode, "d4")

@@ -53,9 +53,10 @@ func (s *Store) Settings(ctx context.Context, surveyID string, which ...evidence
 	return out, nil
 }
 
-// sharedCodes lists a survey's shared codes (those with quotas).
+// sharedCodes lists a survey's shared codes (those with quotas) from the
+// collection respondents' look-ups read, whose quotas are the ones enforced.
 func (s *Store) sharedCodes(ctx context.Context, surveyID string) ([]survey.Code, error) {
-	cur, err := s.surveyCodes(surveyID).Find(ctx, bson.M{"survey_id": surveyID, "kind": survey.SharedCode})
+	cur, err := s.db.Collection(colCodes).Find(ctx, bson.M{"survey_id": surveyID, "kind": survey.SharedCode})
 	if err != nil {
 		return nil, fmt.Errorf("list shared codes of %s: %w", surveyID, classify(err))
 	}

@@ -53,20 +53,20 @@ func NewID() string {
 func (sp IssueSpec) Validate() error {
 	var errs []error
 	if !sp.Group.Valid() {
-		errs = append(errs, fmt.Errorf("unknown group %q", sp.Group))
+		errs = append(errs, fmt.Errorf("未知的调查对象“%s”", sp.Group))
 	}
 	if sp.Group.ViaSchool() && sp.School.Code == "" {
-		errs = append(errs, fmt.Errorf("group %s is reached through schools: name the school", sp.Group))
+		errs = append(errs, fmt.Errorf("%s通过学校调查，必须填写学校代码", sp.Group.Label()))
 	}
 	if sp.School.Code != "" && !ValidSchoolCode(sp.School.Code) {
-		errs = append(errs, fmt.Errorf("school code %q: want 1..%d ASCII digits and letters", sp.School.Code, MaxSchoolCodeLen))
+		errs = append(errs, fmt.Errorf("学校代码“%s”无效：%s", sp.School.Code, SchoolCodeRule))
 	}
 	u := sp.Urbanicity
 	if u == "" {
 		u = sp.School.Urbanicity
 	}
 	if u != "" && !u.Valid() {
-		errs = append(errs, fmt.Errorf("unknown urbanicity %q", u))
+		errs = append(errs, fmt.Errorf("“%s”不是有效的城乡类型（城区、镇区或乡村）", u))
 	}
 	if sp.Band != "" {
 		ok := false
@@ -74,20 +74,20 @@ func (sp IssueSpec) Validate() error {
 			ok = ok || b == sp.Band
 		}
 		if !ok {
-			errs = append(errs, fmt.Errorf("group %s has no grade band %q", sp.Group, sp.Band))
+			errs = append(errs, fmt.Errorf("%s没有学段“%s”", sp.Group.Label(), sp.Band))
 		}
 	}
 	switch sp.Kind {
 	case SharedCode:
 		if sp.Quota < 1 {
-			errs = append(errs, errors.New("a shared code needs a quota of at least 1"))
+			errs = append(errs, errors.New("共享码的名额至少为 1"))
 		}
 	case OneTimeCode:
 		if sp.Count < 1 || sp.Count > MaxBatch {
-			errs = append(errs, fmt.Errorf("one-time codes: count %d, want 1..%d", sp.Count, MaxBatch))
+			errs = append(errs, fmt.Errorf("一次性码的数量应为 1 到 %d，收到 %d", MaxBatch, sp.Count))
 		}
 	default:
-		errs = append(errs, fmt.Errorf("unknown code kind %q (want shared or onetime)", sp.Kind))
+		errs = append(errs, fmt.Errorf("未知的访问码类型“%s”（应为共享码 shared 或一次性码 onetime）", sp.Kind))
 	}
 	return errors.Join(errs...)
 }

@@ -58,7 +58,6 @@ const (
 	msgStateAnswered = "您已经在这台手机上提交过本问卷，无需重复作答，感谢参与。"
 	msgStateEnded    = "本次调查已经结束，感谢您的关注。"
 	msgStateNotOpen  = "问卷尚未开放，请在开放后再扫码作答。"
-	msgStateVoided   = "该二维码已作废，不能再用于作答。如果您还没有作答，请向学校索取新的二维码。"
 )
 
 // FormatBeijing writes t as a date and time in Beijing time, e.g.
@@ -76,7 +75,7 @@ func StateOfCode(f CodeFacts) CodeState {
 	sv := f.Survey
 	switch {
 	case f.Voided:
-		return CodeState{Status: CodeVoided, Title: "二维码已作废", Message: msgStateVoided}
+		return CodeState{Status: CodeVoided, Title: "二维码已作废", Message: ErrVoided.Error()}
 	case sv.Status == Closed || sv.Status == Archived || (sv.Status == Open && !f.Now.Before(sv.Closes)):
 		return CodeState{Status: CodeEnded, Title: "调查已结束",
 			Message: fmt.Sprintf("本次调查已于 %s 结束，感谢您的关注。", FormatBeijing(sv.Closes)), Closes: sv.Closes}

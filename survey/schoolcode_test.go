@@ -21,7 +21,7 @@ func TestValidSchoolCode(t *testing.T) {
 // Codes are never issued for a school code that is not digits and letters.
 func TestIssueSpecRefusesBadSchoolCode(t *testing.T) {
 	sp := IssueSpec{Kind: SharedCode, Group: Parent, Quota: 3, School: School{Code: `=HYPERLINK("x")`, Name: "a", Urbanicity: Urban}}
-	if err := sp.Validate(); err == nil || !strings.Contains(err.Error(), "school code") {
+	if err := sp.Validate(); err == nil || !strings.Contains(err.Error(), SchoolCodeRule) {
 		t.Fatalf("Validate: %v", err)
 	}
 	sp.School.Code = "5001030001"

@@ -66,7 +66,7 @@ func reseal(t *testing.T, e *env, id string, from int64, edit func(*survey.Respo
 			edit(r)
 		}
 		r.Seal(rs[i-1].Seq, rs[i-1].Hash)
-		if _, err := e.store.Collection("responses").UpdateOne(ctx, bson.M{"_id": r.ID},
+		if _, err := e.store.ResponsesOf(r.SurveyID).UpdateOne(ctx, bson.M{"_id": r.ID},
 			bson.M{"$set": bson.M{"answers": r.Answers, "prev_hash": r.PrevHash, "hash": r.Hash}}); err != nil {
 			t.Fatal(err)
 		}
@@ -116,7 +116,7 @@ func TestVerifyCatchesEachTamper(t *testing.T) {
 
 	// 1. An edit in the middle, hash left: named at the record.
 	e = openData(t, data)
-	if _, err := e.store.Collection("responses").UpdateOne(ctx, bson.M{"survey_id": id, "seq": 8},
+	if _, err := e.store.ResponsesOf(id).UpdateOne(ctx, bson.M{"survey_id": id, "seq": 8},
 		bson.M{"$set": bson.M{"answers.s01": "1"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestVerifyCatchesEachTamper(t *testing.T) {
 
 	// 1b. A device id changed: the commitment names it.
 	e = openData(t, data)
-	if _, err := e.store.Collection("responses").UpdateOne(ctx, bson.M{"survey_id": id, "seq": 9},
+	if _, err := e.store.ResponsesOf(id).UpdateOne(ctx, bson.M{"survey_id": id, "seq": 9},
 		bson.M{"$set": bson.M{"device_id": "someone-else"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestVerifyCatchesEachTamper(t *testing.T) {
 	// 3. The newest response deleted: the head hint names the cut tail;
 	// with the hint deleted too, the checkpoint file does.
 	e = openData(t, data)
-	if _, err := e.store.Collection("responses").DeleteOne(ctx, bson.M{"survey_id": id, "seq": 30}); err != nil {
+	if _, err := e.store.ResponsesOf(id).DeleteOne(ctx, bson.M{"survey_id": id, "seq": 30}); err != nil {
 		t.Fatal(err)
 	}
 	e.close()
@@ -225,12 +225,12 @@ func TestReportCarriesCheckpointAndVerification(t *testing.T) {
 
 	// Two edits and a deletion: the JSON report names each of them.
 	for _, seq := range []int64{7, 40} {
-		if _, err := e.store.Collection("responses").UpdateOne(ctx, bson.M{"survey_id": sv.ID, "seq": seq},
+		if _, err := e.store.ResponsesOf(sv.ID).UpdateOne(ctx, bson.M{"survey_id": sv.ID, "seq": seq},
 			bson.M{"$set": bson.M{"ua_family": "edited"}}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := e.store.Collection("responses").DeleteOne(ctx, bson.M{"survey_id": sv.ID, "seq": 20}); err != nil {
+	if _, err := e.store.ResponsesOf(sv.ID).DeleteOne(ctx, bson.M{"survey_id": sv.ID, "seq": 20}); err != nil {
 		t.Fatal(err)
 	}
 	rep, d, err = reporting.Build(ctx, e.store, sv.ID)

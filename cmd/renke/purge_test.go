@@ -24,7 +24,7 @@ func TestPurgeKeepsTheChain(t *testing.T) {
 	sv := seedSurvey(t, e.store, "北川县", 25, nil)
 	personal := bson.M{"survey_id": sv.ID, "$or": bson.A{
 		bson.M{"device_id": bson.M{"$exists": true}}, bson.M{"addr_hash": bson.M{"$ne": ""}}, bson.M{"ua_family": bson.M{"$ne": ""}}}}
-	if n, err := e.store.Collection("responses").CountDocuments(ctx, personal); err != nil || n != 25 {
+	if n, err := e.store.ResponsesOf(sv.ID).CountDocuments(ctx, personal); err != nil || n != 25 {
 		t.Fatalf("responses with personal fields before: %d %v", n, err)
 	}
 	e.close()
@@ -42,7 +42,7 @@ func TestPurgeKeepsTheChain(t *testing.T) {
 		t.Fatal(err)
 	}
 	e = openData(t, data)
-	if n, err := e.store.Collection("responses").CountDocuments(ctx, personal); err != nil || n != 0 {
+	if n, err := e.store.ResponsesOf(sv.ID).CountDocuments(ctx, personal); err != nil || n != 0 {
 		t.Fatalf("responses with personal fields after the purge: %d %v", n, err)
 	}
 	if err := e.store.EachResponse(ctx, sv.ID, func(r *survey.Response) error {
@@ -60,7 +60,7 @@ func TestPurgeKeepsTheChain(t *testing.T) {
 	if err != nil || len(entries) == 0 || entries[0].Action != account.ActPurge {
 		t.Fatalf("purge not audited: %+v %v", entries, err)
 	}
-	if _, err := e.store.Collection("responses").UpdateOne(ctx, bson.M{"survey_id": sv.ID, "seq": 3},
+	if _, err := e.store.ResponsesOf(sv.ID).UpdateOne(ctx, bson.M{"survey_id": sv.ID, "seq": 3},
 		bson.M{"$set": bson.M{"answers.zz": "4"}}); err != nil {
 		t.Fatal(err)
 	}
