@@ -3,6 +3,7 @@ package sampling
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,7 +21,7 @@ func strataFrame(urban, town, rural int, per map[survey.Urbanicity]int, k int) *
 			continue
 		}
 		for i := range k {
-			s := School{Code: fmt.Sprintf("%s%02d", u, i), Name: fmt.Sprintf("%s第%d学校", u, i), Township: string(u) + "镇",
+			s := School{Code: fmt.Sprintf("S%d%02d", slices.Index(survey.Urbanicities, u), i), Name: fmt.Sprintf("%s第%d学校", u, i), Township: string(u) + "镇",
 				Urbanicity: u, Type: Nine, Teachers: 120, Principals: p}
 			for g := range s.Enrolment {
 				s.Enrolment[g] = 200
