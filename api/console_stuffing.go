@@ -101,19 +101,28 @@ func (s *Server) stuffingEvidence(c *gin.Context, sv *survey.Survey) (report.Fin
 	return f, d, nil
 }
 
-// stuffingPage is GET /console/surveys/:id/stuffing?rule=&school=&group=.
-func (s *Server) stuffingPage(c *gin.Context) {
+// stuffingFinding reads survey :id (for a user who may view reports) and
+// the finding the query names; on failure it has answered (ok false).
+func (s *Server) stuffingFinding(c *gin.Context) (*survey.Survey, report.Finding, *reporting.Data, bool) {
 	sv, err := s.surveyFor(c, account.ViewReports)
 	if err != nil {
 		s.fail(c, err)
-		return
+		return nil, report.Finding{}, nil, false
 	}
 	f, d, err := s.stuffingEvidence(c, sv)
 	if err != nil {
-		if s.reportStoreDown(c, err) {
-			return
+		if !s.reportStoreDown(c, err) {
+			s.fail(c, err)
 		}
-		s.fail(c, err)
+		return nil, report.Finding{}, nil, false
+	}
+	return sv, f, d, true
+}
+
+// stuffingPage is GET /console/surveys/:id/stuffing?rule=&school=&group=.
+func (s *Server) stuffingPage(c *gin.Context) {
+	sv, f, d, ok := s.stuffingFinding(c)
+	if !ok {
 		return
 	}
 	page := console.StuffingPage{Survey: sv, Finding: f, SchoolName: f.School,
@@ -137,17 +146,8 @@ func (s *Server) stuffingPage(c *gin.Context) {
 // apiStuffing is GET /api/v1/surveys/:id/stuffing?rule=&school=&group=: one
 // finding with its responses (answers, times, address and device groups).
 func (s *Server) apiStuffing(c *gin.Context) {
-	sv, err := s.surveyFor(c, account.ViewReports)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	f, d, err := s.stuffingEvidence(c, sv)
-	if err != nil {
-		if s.reportStoreDown(c, err) {
-			return
-		}
-		s.fail(c, err)
+	_, f, d, ok := s.stuffingFinding(c)
+	if !ok {
 		return
 	}
 	items, rows := evidence(d, f)
