@@ -1,0 +1,160 @@
+package main
+
+// The door-parity test of the quality-rule settings: the same change and
+// the same out-of-bounds values through the console's form, the JSON API
+// and `renke rules set` give the same acceptance or refusal, the same
+// Chinese message and the same audit entry (action, actor, before, after).
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"renke/account"
+	"renke/casework"
+	"renke/demo"
+	"renke/report"
+)
+
+// settingsDoor changes one survey's rules through one door.
+type settingsDoor struct {
+	name, actor string
+	set         func(t *testing.T, id, key, value string) outcome
+}
+
+// rulesForm is the report page's form as it shows rules with key set to value.
+func rulesForm(t *testing.T, key, value string) url.Values {
+	r := report.SettingsOf(report.DefaultQualityConfig())
+	v := url.Values{}
+	for _, f := range report.SettingFields() {
+		s, _ := r.Get(f.Key)
+		if f.Key == key {
+			s = value
+		}
+		if f.Kind != "bool" || s == "true" {
+			v.Set(f.Key, s)
+		}
+	}
+	return v
+}
+
+func settingsDoors(t *testing.T, p *parityEnv) []settingsDoor {
+	console, api := p.login(t), p.login(t)
+	kinds := map[string]string{}
+	for _, f := range report.SettingFields() {
+		kinds[f.Key] = f.Kind
+	}
+	return []settingsDoor{
+		{name: "console", actor: "admin", set: func(t *testing.T, id, key, value string) outcome {
+			return console.form(t, "/console/surveys/"+id+"/quality-rules", rulesForm(t, key, value))
+		}},
+		{name: "api", actor: "admin", set: func(t *testing.T, id, key, value string) outcome {
+			var v any = value
+			if kinds[key] == "bool" {
+				v = value == "true"
+			} else if x, err := strconv.ParseFloat(value, 64); err == nil {
+				v = x
+			}
+			o, _ := api.json(t, "PUT", "/api/v1/surveys/"+id+"/quality-rules", map[string]any{key: v})
+			return o
+		}},
+		{name: "cli", actor: casework.CLI().Name(), set: func(t *testing.T, id, key, value string) outcome {
+			var out bytes.Buffer
+			stdout = &out
+			defer func() { stdout = os.Stdout }()
+			if err := rulesSet(context.Background(), append([]string{id, key + "=" + value}, p.cliArgs...)); err != nil {
+				return outcome{msg: message(err)}
+			}
+			return outcome{ok: true, out: out.String()}
+		}},
+	}
+}
+
+func TestDoorParitySettings(t *testing.T) {
+	p := newParityEnv(t)
+	ctx := context.Background()
+	app := casework.New(p.st, nil, nil)
+	doors := settingsDoors(t, p)
+	cases := []struct {
+		name, key, value string
+		want             string // "" for acceptance, else the refusal's message
+	}{
+		{"burst limit changed", "burst_max_per_window", "7", ""},
+		{"straight-lining excludes", "straightline_exclude", "true", ""},
+		{"floor beyond a day", "speeder_floor_seconds", "100000", "答题过快的时间下限应在 0 到 86400 秒之间"},
+		{"negative window", "burst_window_minutes", "-5", "集中提交的时间窗应在 0 到 10080 分钟之间"},
+		{"burst limit 0", "burst_max_per_window", "0", "集中提交规则：上限 0 应至少为 1"},
+		{"median fraction 2", "speeder_median_fraction", "2", "答题过快规则：中位数比例 2 应在 (0, 1] 内"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var ref *account.Entry
+			msgs := map[string]string{}
+			for _, d := range doors {
+				now := time.Now()
+				sv, err := app.CreateSurvey(ctx, casework.CLI(), casework.NewSurvey{County: demo.CountyName, Opens: now.Add(-time.Hour), Closes: now.Add(24 * time.Hour)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				before := len(p.trail(t, sv.ID))
+				o := d.set(t, sv.ID, c.key, c.value)
+				trail := p.trail(t, sv.ID)
+				stored, err := p.st.QualityRules(ctx, sv.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, _ := report.SettingsOf(stored).Get(c.key)
+				if c.want != "" {
+					if o.ok {
+						t.Fatalf("%s: %s=%s accepted", d.name, c.key, c.value)
+					}
+					if !strings.Contains(o.msg, c.want) {
+						t.Errorf("%s: refusal %q does not say %q", d.name, o.msg, c.want)
+					}
+					msgs[d.name] = o.msg
+					if len(trail) != before {
+						t.Errorf("%s: a refused change wrote %d audit entries", d.name, len(trail)-before)
+					}
+					if got == c.value {
+						t.Errorf("%s: the refused value was stored", d.name)
+					}
+					continue
+				}
+				if !o.ok {
+					t.Fatalf("%s: %s=%s refused: %s", d.name, c.key, c.value, o.msg)
+				}
+				if got != c.value {
+					t.Errorf("%s: stored %s=%s, want %s", d.name, c.key, got, c.value)
+				}
+				if len(trail) != before+1 {
+					t.Fatalf("%s: %d audit entries for the change, want 1", d.name, len(trail)-before)
+				}
+				e := trail[0]
+				if e.Action != account.ActQualityRules || e.Actor != d.actor || e.Survey != sv.ID {
+					t.Errorf("%s: audited as %s by %s on %s", d.name, e.Action, e.Actor, e.Survey)
+				}
+				if !strings.Contains(e.After, fmt.Sprintf("%q:%s", c.key, c.value)) {
+					t.Errorf("%s: the entry's after does not hold %s=%s: %s", d.name, c.key, c.value, e.After)
+				}
+				if ref == nil {
+					ref = &e
+				} else if e.Before != ref.Before || e.After != ref.After {
+					t.Errorf("%s: audit before/after\n%s\n%s\nwant (console)\n%s\n%s", d.name, e.Before, e.After, ref.Before, ref.After)
+				}
+			}
+			// The API's message is the layer's own; the console's page and
+			// the command line's output carry it word for word.
+			for _, d := range doors {
+				if c.want != "" && !strings.Contains(msgs[d.name], msgs["api"]) {
+					t.Errorf("%s: refusal %q, not the API's %q", d.name, msgs[d.name], msgs["api"])
+				}
+			}
+		})
+	}
+}
