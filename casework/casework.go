@@ -39,6 +39,8 @@ type Service struct {
 	// onChange hears of every change to what a survey's quality figures
 	// are computed with (rules, overrides); nil for none.
 	onChange func(surveyID string)
+	// auth is what logins need (SetAuth).
+	auth Auth
 }
 
 // New makes the service; sessions may be nil where no console sessions
