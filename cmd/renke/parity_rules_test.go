@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -156,5 +157,82 @@ func TestDoorParitySettings(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// overrideDoors record an evaluator's decision through each door.
+func overrideDoors(t *testing.T, p *parityEnv) map[string]func(t *testing.T, id, response, reason string) outcome {
+	console, api := p.login(t), p.login(t)
+	return map[string]func(t *testing.T, id, response, reason string) outcome{
+		"console": func(t *testing.T, id, response, reason string) outcome {
+			return console.form(t, "/console/surveys/"+id+"/overrides", url.Values{"response_id": {response}, "decision": {"exclude"}, "reason": {reason}})
+		},
+		"api": func(t *testing.T, id, response, reason string) outcome {
+			o, _ := api.json(t, "POST", "/api/v1/surveys/"+id+"/overrides", map[string]any{"response_id": response, "exclude": true, "reason": reason})
+			return o
+		},
+		"cli": func(t *testing.T, id, response, reason string) outcome {
+			var out bytes.Buffer
+			stdout = &out
+			defer func() { stdout = os.Stdout }()
+			args := append([]string{id, "--response", response, "--decision", "exclude", "--reason", reason}, p.cliArgs...)
+			if err := overrideAdd(context.Background(), args); err != nil {
+				return outcome{msg: message(err)}
+			}
+			return outcome{ok: true, out: out.String()}
+		},
+	}
+}
+
+// TestDoorParityOverrides: an exclusion override, and the refusals of one
+// naming no response of the survey or giving no reason, alike at every door.
+func TestDoorParityOverrides(t *testing.T) {
+	p := newParityEnv(t)
+	doors := overrideDoors(t, p)
+	actors := map[string]string{"console": "admin", "api": "admin", "cli": casework.CLI().Name()}
+	msgs := map[string]map[string]string{}
+	var ref *auditShape
+	for _, name := range []string{"console", "api", "cli"} {
+		set := doors[name]
+		sv := seedSurvey(t, p.st, demo.CountyName, 3, nil)
+		target := sv.ID + "-r0001"
+		n := len(p.trail(t, sv.ID))
+		for _, c := range []struct{ rule, response, reason, want string }{
+			{"unknown response", "nope", "重复作答", "本调查没有编号为“nope”的应答"},
+			{"no reason", target, " ", "未填写理由"},
+		} {
+			o := set(t, sv.ID, c.response, c.reason)
+			if o.ok || !strings.Contains(o.msg, c.want) {
+				t.Errorf("%s · %s: %+v, want a refusal saying %q", name, c.rule, o, c.want)
+			}
+			if msgs[c.rule] == nil {
+				msgs[c.rule] = map[string]string{}
+			}
+			msgs[c.rule][name] = strings.ReplaceAll(o.msg, sv.ID, "<survey>") // each door has its own survey
+		}
+		if got := len(p.trail(t, sv.ID)); got != n {
+			t.Errorf("%s: refused overrides wrote %d audit entries", name, got-n)
+		}
+		if o := set(t, sv.ID, target, "重复作答"); !o.ok {
+			t.Fatalf("%s: override refused: %s", name, o.msg)
+		}
+		e := p.trail(t, sv.ID)[0]
+		if e.Action != account.ActExclusion || e.Actor != actors[name] || e.Target != target || e.Note != "重复作答" ||
+			e.After != `{"excluded":true,"reason":"重复作答"}` {
+			t.Errorf("%s: override audited as %+v", name, e)
+		}
+		sh := auditShape{Action: e.Action, Before: keys(e.Before), After: keys(e.After), NotePresent: e.Note != ""}
+		if ref == nil {
+			ref = &sh
+		} else if sh.Action != ref.Action || !slices.Equal(sh.Before, ref.Before) || !slices.Equal(sh.After, ref.After) {
+			t.Errorf("%s: audit entry %+v, at the console %+v", name, sh, *ref)
+		}
+	}
+	for rule, byDoor := range msgs {
+		for name, msg := range byDoor {
+			if !strings.Contains(msg, byDoor["api"]) {
+				t.Errorf("%s: refusal at %s %q, not the API's %q", rule, name, msg, byDoor["api"])
+			}
+		}
 	}
 }
