@@ -14,7 +14,7 @@ import (
 	"renke/account"
 	"renke/config"
 	"renke/report/render"
-	"renke/reporting/view"
+	"renke/reporting"
 	"renke/survey"
 	"renke/web/console"
 )
@@ -30,8 +30,8 @@ func (s *Server) cityRows(c *gin.Context) ([]render.CityRow, error) {
 		return nil, err
 	}
 	filter := surveyFilter(userOf(c), countyNames(counties))
-	rows, err := view.CityRows(c.Request.Context(), s.store, filter, s.reports.Build)
-	if errors.Is(err, view.ErrNoSurveys) {
+	rows, err := reporting.CityRows(c.Request.Context(), s.store, filter, s.reports.Build)
+	if errors.Is(err, reporting.ErrNoSurveys) {
 		return nil, nil
 	}
 	return rows, err

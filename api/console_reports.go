@@ -18,7 +18,6 @@ import (
 	"renke/report"
 	"renke/report/render"
 	"renke/reporting"
-	"renke/reporting/view"
 	"renke/sheets"
 	"renke/survey"
 	"renke/web/console"
@@ -63,7 +62,7 @@ func (s *Server) reportPage(c *gin.Context) {
 func (s *Server) renderReport(c *gin.Context, status int, sv *survey.Survey, msg, flashMsg string) {
 	page := console.ReportPage{Survey: sv, CanOverride: userOf(c).Can(account.OverrideExclusion)}
 	page.CanSetRules = page.CanOverride
-	rep, d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
+	d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
 	if err != nil && s.reportStoreDown(c, err) {
 		return
 	}
@@ -71,6 +70,10 @@ func (s *Server) renderReport(c *gin.Context, status int, sv *survey.Survey, msg
 		page.NoReport = err.Error()
 	}
 	if d != nil { // a report, or the data without one (no valid response yet)
+		rep := d.Report
+		if rep == nil {
+			page.NoReport = d.NoData
+		}
 		page.Report, page.Overrides = rep, d.Overrides
 		qs := d.Quality.Summary()
 		if rep != nil && rep.Quality != nil {
@@ -121,7 +124,7 @@ const reportFileCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src da
 // (GET /console/surveys/:id/report.html, .pdf, .xlsx).
 func (s *Server) reportFile(format string) gin.HandlerFunc {
 	type kind struct {
-		render func(io.Writer, *render.Input) error
+		render func(io.Writer, *report.Published) error
 		mime   string
 	}
 	k := map[string]kind{
@@ -135,16 +138,12 @@ func (s *Server) reportFile(format string) gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		rep, d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
+		in, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
 		if err != nil && s.reportStoreDown(c, err) {
 			return
 		}
-		var in *render.Input
-		switch {
-		case d != nil: // a report, or the data without one (no valid response yet)
-			in = view.Input(rep, d)
-		default:
-			in = &render.Input{Survey: sv, NoData: err.Error()}
+		if in == nil { // a report, or the data without one (no valid response yet), else why not
+			in = &report.Published{Survey: sv, NoData: err.Error()}
 		}
 		var buf bytes.Buffer
 		if err := k.render(&buf, in); err != nil {
@@ -164,7 +163,7 @@ func (s *Server) exportCSV(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	rep, d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
+	d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
 	if err != nil {
 		if s.reportStoreDown(c, err) {
 			return
@@ -172,8 +171,12 @@ func (s *Server) exportCSV(c *gin.Context) {
 		s.fail(c, cerr(http.StatusConflict, "暂不能导出："+err.Error()))
 		return
 	}
+	if !d.HasData() {
+		s.fail(c, cerr(http.StatusConflict, "暂不能导出："+d.NoData))
+		return
+	}
 	var buf bytes.Buffer
-	if err := reporting.WriteReplication(&buf, rep, d); err != nil {
+	if err := report.WriteReplication(&buf, d); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -266,7 +269,7 @@ func (s *Server) apiReport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	rep, _, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
+	d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
 	if err != nil {
 		if s.reportStoreDown(c, err) {
 			return
@@ -274,7 +277,11 @@ func (s *Server) apiReport(c *gin.Context) {
 		s.fail(c, cerr(http.StatusConflict, "报告暂不能生成："+err.Error()))
 		return
 	}
-	c.JSON(http.StatusOK, rep)
+	if !d.HasData() {
+		s.fail(c, cerr(http.StatusConflict, "报告暂不能生成："+d.NoData))
+		return
+	}
+	c.JSON(http.StatusOK, d.Report)
 }
 
 // apiOverrides is GET /api/v1/surveys/:id/overrides.

@@ -13,7 +13,6 @@ import (
 	"renke/config"
 	"renke/report/render"
 	"renke/reporting"
-	"renke/reporting/view"
 )
 
 func init() {
@@ -38,7 +37,7 @@ func runCity(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	rows, err := view.CityRows(ctx, e.store, splitList(*counties), reporting.Build)
+	rows, err := reporting.CityRows(ctx, e.store, splitList(*counties), reporting.Build)
 	if err != nil {
 		return err
 	}
@@ -58,11 +57,11 @@ func cityWriter(format, out string) (func(io.Writer, []render.CityRow, time.Time
 	if format == "" {
 		format = strings.TrimPrefix(strings.ToLower(filepath.Ext(out)), ".")
 	}
-	switch format {
-	case "xlsx":
-		return render.CityXLSX, nil
-	case "html", "htm":
-		return render.CityHTML, nil
+	if format == "htm" {
+		format = "html"
+	}
+	if f, ok := render.CityFormatNamed(format); ok {
+		return f.Write, nil
 	}
 	return nil, fmt.Errorf("--format %q: want xlsx or html", format)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,7 +13,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"renke/report"
-	"renke/reporting"
 )
 
 // snapshotDir holds every report format's output for the fixed surveys;
@@ -27,12 +25,24 @@ const snapshotDir = "testdata/snapshot"
 // workbook's cell contents, and the PDF's bytes by their SHA-256 sum.
 func TestReportSnapshots(t *testing.T) {
 	update := os.Getenv("RENKE_REPORT_SNAPSHOT") == "update"
-	for name, in := range map[string]*Input{"full": withAudit(t, fixture(t)), "empty": emptyFixture(t)} {
-		outputs := map[string][]byte{
-			"html":       htmlOf(t, in),
-			"json":       snapshotJSON(t, in),
-			"xlsx.txt":   xlsxDump(t, xlsxOf(t, in)),
-			"pdf.sha256": sha(pdfOf(t, in)),
+	for name, in := range map[string]*report.Published{"full": withAudit(t, fixture(t)), "empty": emptyFixture(t)} {
+		outputs := map[string][]byte{}
+		for _, f := range Formats {
+			var b bytes.Buffer
+			if err := f.Write(&b, in); err != nil {
+				t.Fatalf("%s %s: %v", name, f.Name, err)
+			}
+			switch f.Name {
+			case "pdf":
+				outputs["pdf.sha256"] = sha(b.Bytes())
+			case "xlsx":
+				outputs["xlsx.txt"] = xlsxDump(t, b.Bytes())
+			default:
+				outputs[f.Name] = b.Bytes()
+			}
+		}
+		if len(outputs) != 4 {
+			t.Fatalf("%d formats, want html, json, pdf, xlsx", len(outputs))
 		}
 		if in.Report != nil {
 			outputs["csv"] = snapshotCSV(t, in)
@@ -60,31 +70,11 @@ func TestReportSnapshots(t *testing.T) {
 	}
 }
 
-// snapshotJSON is the JSON report as `renke report --format json` writes it.
-func snapshotJSON(t *testing.T, in *Input) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetIndent("", "  ")
-	var err error
-	if in.Report == nil {
-		err = enc.Encode(map[string]any{"survey_id": in.Survey.ID, "county": in.Survey.County,
-			"responses": len(in.Responses), "no_data": report.ErrNoData.Error()})
-	} else {
-		err = enc.Encode(in.Report)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
 // snapshotCSV is the replication file of the report.
-func snapshotCSV(t *testing.T, in *Input) []byte {
+func snapshotCSV(t *testing.T, in *report.Published) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	d := &reporting.Data{Survey: in.Survey, Frame: in.Frame, Plan: in.Plan, Responses: in.Responses, Quality: in.Quality}
-	if err := reporting.WriteReplication(&b, in.Report, d); err != nil {
+	if err := report.WriteReplication(&b, in); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
