@@ -34,7 +34,7 @@ func (s *Server) dossierZIP(c *gin.Context) {
 		return
 	}
 	if !d.HasData() {
-		s.fail(c, cerr(http.StatusConflict, "暂不能生成复核包："+d.NoData))
+		noData(c, d)
 		return
 	}
 	codes, err := s.store.Codes(ctx, sv.ID)
