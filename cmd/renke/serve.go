@@ -7,6 +7,7 @@ import (
 	"net"
 
 	"renke/api"
+	"renke/casework"
 	"renke/config"
 	"renke/evidence/retention"
 )
@@ -30,7 +31,9 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	go retention.OnSchedule(ctx, e.store, e.log) // personal fields go when a survey's retention ends
+	// Personal fields go when a survey's retention ends, purged by renke itself.
+	app := e.app()
+	go retention.OnSchedule(ctx, func(ctx context.Context) (int, error) { return app.PurgeDue(ctx, casework.System()) }, e.log)
 	ln, err := net.Listen("tcp", e.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", e.cfg.Addr, err)

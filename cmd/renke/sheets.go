@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"renke/config"
 	"renke/sheets"
 	"renke/survey"
 )
@@ -28,12 +29,15 @@ func runSheets(ctx context.Context, args []string) error {
 	title := fs.String("title", "", "survey title printed on the sheets")
 	opens := fs.String("opens", "", "survey opens, 2006-01-02 or 2006-01-02 15:04 (Beijing time) or RFC 3339")
 	closes := fs.String("closes", "", "survey closes (a date alone means the end of that day)")
-	base := fs.String("public-url", os.Getenv("RENKE_PUBLIC_URL"), "public base URL in the QR codes (env RENKE_PUBLIC_URL)")
+	publicURL := config.PublicURLFlag(fs)
 	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
-	m := sheets.Meta{Title: *title, BaseURL: strings.TrimRight(*base, "/")}
-	var err error
+	base, err := publicURL()
+	if err != nil {
+		return err
+	}
+	m := sheets.Meta{Title: *title, BaseURL: base}
 	if m.Opens, err = parseWhen(*opens, false); err != nil {
 		return fmt.Errorf("--opens: %w", err)
 	}
