@@ -40,6 +40,7 @@ func runBenchCity(ctx context.Context, args []string) error {
 	conc := fs.Int("concurrency", 8, "concurrent respondents of each county's submissions (renke simulate's default)")
 	readsAt := fs.String("reads-at", "1,10,38", "after how many loaded counties the reads are timed")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	closeRound := fs.Bool("close", true, "close every survey at the end and time the city view of the ended round (false: leave the round open)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -105,6 +106,9 @@ func runBenchCity(ctx context.Context, args []string) error {
 	fmt.Println("|---|---|---|---|---|---|---|---|")
 	for _, r := range reads {
 		fmt.Println(r)
+	}
+	if !*closeRound {
+		return nil
 	}
 	return closedCity(ctx, b.env, counties)
 }
