@@ -3,8 +3,6 @@ package reporting
 import (
 	"context"
 	"time"
-
-	"renke/store"
 )
 
 // unmoved says an open survey's held data are still all there is: its
@@ -19,7 +17,7 @@ import (
 // the background meanwhile (refreshAhead), so that a city view never finds
 // them all expired at once, and a record changed in the store behind the
 // chain is found within the lifetime as before.
-func (c *Cache) unmoved(ctx context.Context, st *store.Store, l *loaded, now time.Time) (bool, error) {
+func (c *Cache) unmoved(ctx context.Context, st Source, l *loaded, now time.Time) (bool, error) {
 	seq, head, err := st.Tip(ctx, l.survey.ID)
 	if err != nil {
 		return false, err
@@ -44,7 +42,7 @@ func (c *Cache) unmoved(ctx context.Context, st *store.Store, l *loaded, now tim
 // refreshAhead reads the survey of l whole again in the background and
 // keeps the result in l's place; data whose chain no longer verifies are
 // dropped, so that the next build reads them and names the break.
-func (c *Cache) refreshAhead(st *store.Store, l *loaded) {
+func (c *Cache) refreshAhead(st Source, l *loaded) {
 	key := "\x00refresh " + l.survey.ID
 	c.group.DoChan(key, func() (any, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), loadTimeout)

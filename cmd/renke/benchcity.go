@@ -12,9 +12,9 @@ import (
 
 	"renke/config"
 	"renke/demo"
+	"renke/report"
 	"renke/report/render"
 	"renke/reporting"
-	"renke/reporting/view"
 	"renke/sampling"
 	"renke/store"
 	"renke/survey"
@@ -131,7 +131,7 @@ func closedCity(ctx context.Context, e *env, counties []cityCounty) error {
 	var times []timing
 	for range 3 {
 		t, c := time.Now(), cpuTime()
-		rows, err := view.CityRows(ctx, e.store, nil, cache.Build)
+		rows, err := reporting.CityRows(ctx, e.store, nil, cache.Build)
 		if err == nil {
 			err = render.CityHTML(io.Discard, rows, time.Now(), config.Version)
 		}
@@ -210,16 +210,17 @@ func cityReads(ctx context.Context, e *env, counties []cityCounty, stored int64)
 		err = f()
 		return timing{time.Since(t), cpuTime() - c}
 	}
-	report := func(format string) func() error {
+	buildAs := func(format string) func() error {
 		return func() error {
-			rep, d, err := reporting.Build(ctx, st, id)
+			p, err := reporting.Build(ctx, st, id)
 			if err != nil {
 				return err
 			}
-			return renderers[format](io.Discard, rep, d)
+			f, _ := render.FormatNamed(format)
+			return f.Write(io.Discard, p)
 		}
 	}
-	json, pdf := best(report("json")), best(report("pdf"))
+	json, pdf := best(buildAs("json")), best(buildAs("pdf"))
 	progress := best(func() error {
 		if _, err := st.Codes(ctx, id); err != nil {
 			return err
@@ -227,17 +228,17 @@ func cityReads(ctx context.Context, e *env, counties []cityCounty, stored int64)
 		return st.EachResponse(ctx, id, func(*survey.Response) error { return nil })
 	})
 	export := best(func() error {
-		rep, d, err := reporting.Build(ctx, st, id)
+		p, err := reporting.Build(ctx, st, id)
 		if err != nil {
 			return err
 		}
-		return reporting.WriteReplication(io.Discard, rep, d)
+		return report.WriteReplication(io.Discard, p)
 	})
 	verify := best(func() error { _, err := surveyLine(ctx, e, id); return err })
 	cache := reporting.NewCache(e.cfg.ReportCache, time.Hour).LimitResponses(e.cfg.ReportCacheResponses)
 	city := func(write func(io.Writer, []render.CityRow, time.Time, string) error) func() error {
 		return func() error {
-			rows, err := view.CityRows(ctx, st, nil, cache.Build)
+			rows, err := reporting.CityRows(ctx, st, nil, cache.Build)
 			if err != nil {
 				return err
 			}

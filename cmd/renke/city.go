@@ -15,7 +15,6 @@ import (
 	"renke/config"
 	"renke/report/render"
 	"renke/reporting"
-	"renke/reporting/view"
 )
 
 func init() {
@@ -71,7 +70,7 @@ func runCity(ctx context.Context, args []string) error {
 	cache := reporting.NewCache(max(e.cfg.ReportCache, 1), cityTTL).LimitResponses(e.cfg.ReportCacheResponses)
 	for n := 0; n <= *warm; n++ {
 		t, cpu := time.Now(), cpuTime()
-		rows, err := view.CityRows(ctx, e.store, splitList(*counties), cache.Build)
+		rows, err := reporting.CityRows(ctx, e.store, splitList(*counties), cache.Build)
 		if err != nil {
 			return err
 		}
@@ -107,11 +106,11 @@ func cityWriter(format, out string) (func(io.Writer, []render.CityRow, time.Time
 	if format == "" {
 		format = strings.TrimPrefix(strings.ToLower(filepath.Ext(out)), ".")
 	}
-	switch format {
-	case "xlsx":
-		return render.CityXLSX, nil
-	case "html", "htm":
-		return render.CityHTML, nil
+	if format == "htm" {
+		format = "html"
+	}
+	if f, ok := render.CityFormatNamed(format); ok {
+		return f.Write, nil
 	}
 	return nil, fmt.Errorf("--format %q: want xlsx or html", format)
 }
