@@ -24,6 +24,9 @@ type outcome struct {
 	resp   *survey.Response
 	// recorded: this very submission was stored before (a retry).
 	recorded bool
+	// state is the code's state when the refusal is one: pages and JSON
+	// show it alike, whichever request met it.
+	state *survey.CodeState
 }
 
 func fail(status int, msg string) outcome { return outcome{status: status, msg: msg} }
@@ -55,7 +58,7 @@ func fromOutcome(o submission.Outcome) outcome {
 		return outcome{}
 	}
 	return outcome{status: statusOf[o.Kind], msg: o.Msg, item: o.Item, retry: o.Retry, resp: o.Resp,
-		recorded: o.Kind == submission.Recorded}
+		recorded: o.Kind == submission.Recorded, state: o.State}
 }
 
 // newIntake builds the server's submission protocol.
@@ -104,6 +107,10 @@ func (s *Server) submit(c *gin.Context, token string, sub survey.Submission) out
 func writeJSONOutcome(c *gin.Context, o outcome) {
 	if o.retry > 0 {
 		c.Header("Retry-After", strconv.Itoa(int(o.retry.Seconds()+0.999)))
+	}
+	if o.state != nil {
+		stateJSON(c, *o.state)
+		return
 	}
 	if o.status == http.StatusCreated {
 		c.JSON(o.status, gin.H{"id": o.resp.ID, "seq": o.resp.Seq, "hash": o.resp.Hash})

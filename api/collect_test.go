@@ -103,7 +103,7 @@ func TestSubmissionStatuses(t *testing.T) {
 	if code, out, _ := f.post(otc[0].Code, good, "10.0.0.1"); code != http.StatusCreated || out["id"] == nil {
 		t.Fatalf("first submission: %d %v", code, out)
 	}
-	if code, out, _ := f.post(otc[0].Code, good, "10.0.0.1"); code != http.StatusConflict || !strings.Contains(out["error"].(string), "已经使用") {
+	if code, out, _ := f.post(otc[0].Code, good, "10.0.0.1"); code != http.StatusConflict || !strings.Contains(out["error"].(string), "已经有人提交过答卷") || out["state"] != "used" {
 		t.Fatalf("used one-time code: %d %v", code, out)
 	}
 	if code, _, _ := f.post("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", good, "10.0.0.1"); code != http.StatusNotFound {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"renke/submission"
 	"renke/survey"
 	"renke/web"
 )
@@ -72,6 +73,10 @@ func clientGone(ctx context.Context, err error) bool {
 
 // message shows an outcome that ends the visit as a page.
 func (s *Server) message(c *gin.Context, o outcome) {
+	if o.state != nil {
+		s.statePage(c, *o.state)
+		return
+	}
 	if o.retry > 0 {
 		c.Header("Retry-After", "5")
 	}
@@ -93,8 +98,8 @@ func (s *Server) formPage(c *gin.Context) {
 		s.message(c, out)
 		return
 	}
-	if st := s.codeState(c, code, sv); !st.Available() {
-		s.statePage(c, st)
+	if st := submission.StateOutcome(s.codeState(c, code, sv)); st.Ends() {
+		s.message(c, fromOutcome(st))
 		return
 	}
 	q, ok := sv.Forms[code.Group.Form()]

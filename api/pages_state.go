@@ -3,12 +3,12 @@ package api
 import (
 	"context"
 	"crypto/hmac"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"renke/submission"
 	"renke/survey"
 	"renke/web"
 )
@@ -37,13 +37,10 @@ func (s *Server) knownDevice(c *gin.Context) string {
 	return ""
 }
 
-// stateStatus is the HTTP status of a code that cannot be answered.
+// stateStatus is the HTTP status of a code that cannot be answered: its
+// refusal's, from the one table of outcomes.
 func stateStatus(st survey.CodeStatus) int {
-	switch st {
-	case survey.CodeNotOpen, survey.CodeEnded, survey.CodeVoided:
-		return http.StatusGone
-	}
-	return http.StatusConflict
+	return statusOf[submission.StateOutcome(survey.CodeState{Status: st}).Kind]
 }
 
 // statePage shows a code that cannot be answered, before any question.

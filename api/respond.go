@@ -86,8 +86,8 @@ func (s *Server) apiForm(c *gin.Context) {
 		writeJSONOutcome(c, out)
 		return
 	}
-	if st := s.codeState(c, code, sv); !st.Available() {
-		stateJSON(c, st)
+	if st := submission.StateOutcome(s.codeState(c, code, sv)); st.Ends() {
+		writeJSONOutcome(c, fromOutcome(st))
 		return
 	}
 	f, ok := buildForm(sv, code)

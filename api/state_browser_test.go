@@ -132,7 +132,7 @@ func TestCodeStatesInBrowser(t *testing.T) {
 	}
 	do("answer", steps...)
 	do("submit", chromedp.Click(chromedp.CSS("#go")))
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById("msg").textContent.indexOf("已经使用过") >= 0`,
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById("msg").textContent.indexOf("已经有人提交过答卷") >= 0`,
 		chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
 		t.Fatalf("a code used meanwhile was not refused on submission: %v (message %q)", err, eval(`document.getElementById("msg").textContent`))
 	}

@@ -303,7 +303,7 @@ func TestReplayedOneTimeSubmission(t *testing.T) {
 		"same body and cookie, new key": stuffPost(h, codes[0].Code, good, addr, map[string]string{"Idempotency-Key": "another-key-0123456789abcdef"}, cookie),
 		"other address, no cookie":      stuffPost(h, codes[0].Code, good, randomAddr(41), nil),
 	} {
-		if r.status != http.StatusConflict || r.out["already_recorded"] != nil || !strings.Contains(fmt.Sprint(r.out["error"]), "已经使用") {
+		if r.status != http.StatusConflict || r.out["already_recorded"] != nil || r.out["state"] != "used" || !strings.Contains(fmt.Sprint(r.out["error"]), "已经有人提交过答卷") {
 			t.Errorf("%s: %d %v, want 409 code already used", name, r.status, r.out)
 		}
 	}

@@ -156,11 +156,9 @@ func (p *Protocol) Resolve(ctx context.Context, token, addr string) (*survey.Cod
 	if err != nil {
 		return nil, nil, p.unavailable(ctx, err)
 	}
-	if err := code.Usable(); err != nil { // voided when its plan was redrawn
-		return code, sv, fail(NotOpen, err.Error())
-	}
-	if err := sv.AcceptsAt(p.d.Now()); err != nil {
-		return code, sv, fail(NotOpen, MsgNotOpen)
+	now := p.d.Now()
+	if voided := code.Usable() != nil; voided || sv.AcceptsAt(now) != nil { // voided when its plan was redrawn
+		return code, sv, refuse(survey.CodeFacts{Now: now, Survey: sv, Code: code, QuotaUsed: -1, Voided: voided})
 	}
 	return code, sv, Outcome{}
 }

@@ -8,6 +8,7 @@ import (
 
 	"renke/internal/testenv"
 	"renke/submission"
+	"renke/survey"
 )
 
 func TestSubmitQuotaDevicesAndRetries(t *testing.T) {
@@ -24,13 +25,13 @@ func TestSubmitQuotaDevicesAndRetries(t *testing.T) {
 	}
 	again := e.request(code)
 	again.Device = first.Device
-	if o := e.p.Submit(ctx, again); o.Kind != submission.Conflict || o.Msg != submission.MsgDeviceUsed {
+	if o := e.p.Submit(ctx, again); o.Kind != submission.Conflict || o.State == nil || o.State.Status != survey.CodeAnswered || o.Msg != o.State.Message {
 		t.Fatalf("second answer from one device: %+v", o)
 	}
 	if o := e.p.Submit(ctx, e.request(code)); o.Kind != submission.Created {
 		t.Fatalf("second device: %+v", o)
 	}
-	if o := e.p.Submit(ctx, e.request(code)); o.Kind != submission.Conflict || o.Msg != submission.MsgQuotaFull {
+	if o := e.p.Submit(ctx, e.request(code)); o.Kind != submission.Conflict || o.State == nil || o.State.Status != survey.CodeFull || o.Msg != o.State.Message {
 		t.Fatalf("beyond the quota: %+v", o)
 	}
 }
@@ -129,7 +130,7 @@ func TestQuotaWhileRedisIsAway(t *testing.T) {
 	if !e.p.FallbackActive() {
 		t.Fatal("fallback not reported active with redis stopped")
 	}
-	if o := e.p.Submit(ctx, e.request(code)); o.Kind != submission.Conflict || o.Msg != submission.MsgQuotaFull {
+	if o := e.p.Submit(ctx, e.request(code)); o.Kind != submission.Conflict || o.State == nil || o.State.Status != survey.CodeFull || o.Msg != o.State.Message {
 		t.Fatalf("beyond the quota without redis: %+v", o)
 	}
 }

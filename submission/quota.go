@@ -40,8 +40,7 @@ func (p *Protocol) takeQuota(ctx context.Context, sv *survey.Survey, code *surve
 			}, Outcome{}
 		case errors.Is(err, survey.ErrQuotaFull):
 			mu.RUnlock()
-			p.d.Count("quota_full")
-			return nil, fail(Conflict, MsgQuotaFull)
+			return nil, p.full(sv, code)
 		case errors.Is(err, kv.ErrNotLoaded):
 			mu.RUnlock()
 			mu.Lock()
@@ -89,8 +88,7 @@ func (p *Protocol) quotaFromStore(ctx context.Context, sv *survey.Survey, code *
 	place, err := p.d.Store.ReserveQuotaSlot(ctx, code.Code, n, code.Quota)
 	if errors.Is(err, survey.ErrQuotaFull) {
 		mu.Unlock()
-		p.d.Count("quota_full")
-		return nil, fail(Conflict, MsgQuotaFull)
+		return nil, p.full(sv, code)
 	}
 	if err != nil {
 		mu.Unlock()

@@ -51,7 +51,7 @@ func (p *Protocol) Submit(ctx context.Context, req Request) Outcome {
 		return Outcome{Kind: TooMany, Msg: MsgTooMany, Retry: retry}
 	}
 	if holder != "" && holder != r.ID {
-		return p.repeated(code)
+		return p.repeated(sv, code)
 	}
 	done := func(stored bool) {}
 	if code.Kind == survey.SharedCode && code.Quota > 0 {
@@ -78,7 +78,7 @@ func (p *Protocol) Submit(ctx context.Context, req Request) Outcome {
 		p.d.Count("id_reused")
 		return fail(Conflict, MsgIDReused)
 	case errors.Is(err, survey.ErrDuplicate):
-		return p.repeated(code)
+		return p.repeated(sv, code)
 	}
 	p.d.Count("unavailable")
 	return p.unavailable(ctx, err)
@@ -140,11 +140,20 @@ func (p *Protocol) build(sv *survey.Survey, code *survey.Code, req Request, id s
 }
 
 // repeated refuses a one-time code used before, or a device that has answered.
-func (p *Protocol) repeated(code *survey.Code) Outcome {
+func (p *Protocol) repeated(sv *survey.Survey, code *survey.Code) Outcome {
+	f := survey.CodeFacts{Now: p.d.Now(), Survey: sv, Code: code, QuotaUsed: -1}
 	if code.Kind == survey.OneTimeCode {
 		p.d.Count("code_used")
-		return fail(Conflict, MsgCodeUsed)
+		f.Used = true
+	} else {
+		p.d.Count("device_repeat")
+		f.DeviceAnswered = true
 	}
-	p.d.Count("device_repeat")
-	return fail(Conflict, MsgDeviceUsed)
+	return refuse(f)
+}
+
+// full refuses a shared code whose quota is taken.
+func (p *Protocol) full(sv *survey.Survey, code *survey.Code) Outcome {
+	p.d.Count("quota_full")
+	return refuse(survey.CodeFacts{Now: p.d.Now(), Survey: sv, Code: code, QuotaUsed: code.Quota})
 }

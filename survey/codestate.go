@@ -76,6 +76,9 @@ func StateOfCode(f CodeFacts) CodeState {
 	switch {
 	case f.Voided:
 		return CodeState{Status: CodeVoided, Title: "二维码已作废", Message: ErrVoided.Error()}
+	case (sv.Status == Closed || sv.Status == Archived) && f.Now.Before(sv.Closes):
+		// Closed before its closing time: the planned date is not when it ended.
+		return CodeState{Status: CodeEnded, Title: "调查已结束", Message: msgStateEnded}
 	case sv.Status == Closed || sv.Status == Archived || (sv.Status == Open && !f.Now.Before(sv.Closes)):
 		return CodeState{Status: CodeEnded, Title: "调查已结束",
 			Message: fmt.Sprintf("本次调查已于 %s 结束，感谢您的关注。", FormatBeijing(sv.Closes)), Closes: sv.Closes}
