@@ -26,15 +26,24 @@ func runServe(ctx context.Context, args []string) error {
 	if e.emb.Attached {
 		return fmt.Errorf("another renke server (pid %d) already serves the data directory %s", e.emb.PID, e.cfg.DataDir)
 	}
-	srv, err := api.New(api.Deps{Config: e.cfg, Store: e.store, KV: e.kv, Log: e.log})
-	if err != nil {
-		return err
-	}
-	go retention.OnSchedule(ctx, e.store, e.log) // personal fields go when a survey's retention ends
 	ln, err := net.Listen("tcp", e.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", e.cfg.Addr, err)
 	}
+	if e.cfg.PublicURLFrom == config.FromAddr {
+		e.cfg.PublicURL = "http://" + ln.Addr().String() // the port actually served (--addr :0)
+	}
+	// The other commands print their links with the address the server uses.
+	if err := config.WritePublicURL(e.cfg.DataDir, e.cfg.PublicURL); err != nil {
+		ln.Close()
+		return err
+	}
+	srv, err := api.New(api.Deps{Config: e.cfg, Store: e.store, KV: e.kv, Log: e.log})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	go retention.OnSchedule(ctx, e.store, e.log) // personal fields go when a survey's retention ends
 	e.log.Info("renke serving", "addr", ln.Addr().String(), "public_url", e.cfg.PublicURL,
 		"embedded_mongo", e.cfg.MongoURI == "", "embedded_redis", e.cfg.RedisURL == "", "version", config.Version)
 	if err := srv.Serve(ctx, ln); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"renke/config"
 	"renke/sheets"
 	"renke/survey"
 )
@@ -28,22 +30,27 @@ func runSheets(ctx context.Context, args []string) error {
 	title := fs.String("title", "", "survey title printed on the sheets")
 	opens := fs.String("opens", "", "survey opens, 2006-01-02 or 2006-01-02 15:04 (Beijing time) or RFC 3339")
 	closes := fs.String("closes", "", "survey closes (a date alone means the end of that day)")
-	base := fs.String("public-url", os.Getenv("RENKE_PUBLIC_URL"), "public base URL in the QR codes (env RENKE_PUBLIC_URL)")
+	base := fs.String("public-url", "", "public base URL in the QR codes (env RENKE_PUBLIC_URL, default: the one the server uses, kept in <data>/public-url)")
+	data := fs.String("data", "", "data directory whose server's public URL to use (env RENKE_DATA, default ./data)")
 	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
-	m := sheets.Meta{Title: *title, BaseURL: strings.TrimRight(*base, "/")}
-	var err error
+	u, err := sheetsBase(*base, *data)
+	if err != nil {
+		return err
+	}
+	m := sheets.Meta{Title: *title, BaseURL: u}
 	if m.Opens, err = parseWhen(*opens, false); err != nil {
 		return fmt.Errorf("--opens: %w", err)
 	}
 	if m.Closes, err = parseWhen(*closes, true); err != nil {
 		return fmt.Errorf("--closes: %w", err)
 	}
-	codes, err := readCodes(*in)
+	codes, used, err := readCodes(*in)
 	if err != nil {
 		return err
 	}
+	m.Used = used
 	var buf bytes.Buffer
 	switch strings.ToLower(filepath.Ext(*out)) {
 	case ".zip":
@@ -78,7 +85,9 @@ func onePDF(w io.Writer, m sheets.Meta, codes []survey.Code) error {
 	return sheets.SchoolSheet(w, m, codes)
 }
 
-func readCodes(path string) ([]survey.Code, error) {
+// readCodes reads the JSON list `renke codes --format json` prints: the codes
+// and how many answers each has taken.
+func readCodes(path string) ([]survey.Code, map[string]int64, error) {
 	var data []byte
 	var err error
 	if path == "-" {
@@ -87,16 +96,48 @@ func readCodes(path string) ([]survey.Code, error) {
 		data, err = os.ReadFile(path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read codes: %w", err)
+		return nil, nil, fmt.Errorf("read codes: %w", err)
 	}
-	var codes []survey.Code
-	if err := json.Unmarshal(data, &codes); err != nil {
-		return nil, fmt.Errorf("read codes: want a JSON list of codes: %w", err)
+	var rows []struct {
+		survey.Code
+		Used int64 `json:"used"`
 	}
-	if len(codes) == 0 {
-		return nil, errors.New("read codes: the list is empty")
+	if err := json.Unmarshal(data, &rows); err != nil {
+		return nil, nil, fmt.Errorf("read codes: want a JSON list of codes: %w", err)
 	}
-	return codes, nil
+	if len(rows) == 0 {
+		return nil, nil, errors.New("read codes: the list is empty")
+	}
+	codes := make([]survey.Code, len(rows))
+	used := make(map[string]int64, len(rows))
+	for i, r := range rows {
+		codes[i] = r.Code
+		used[r.Code.Code] = r.Used
+	}
+	return codes, used, nil
+}
+
+// sheetsBase is the public URL the QR codes carry: --public-url,
+// RENKE_PUBLIC_URL, or the one the server of the data directory uses; never a
+// guess.
+func sheetsBase(flagURL, dataDir string) (string, error) {
+	if flagURL == "" {
+		flagURL = os.Getenv("RENKE_PUBLIC_URL")
+	}
+	if flagURL != "" {
+		return config.ParsePublicURL(flagURL)
+	}
+	if dataDir == "" {
+		dataDir = cmp.Or(os.Getenv("RENKE_DATA"), "./data")
+	}
+	u, err := config.ReadPublicURL(dataDir)
+	if err != nil {
+		return "", err
+	}
+	if u == "" {
+		return "", fmt.Errorf("二维码的地址无法确定（数据目录 %s 中没有 public-url）：%w", dataDir, config.ErrNoPublicURL)
+	}
+	return u, nil
 }
 
 // parseWhen reads a time in Beijing time; a bare date at the end of the day

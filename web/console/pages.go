@@ -106,21 +106,32 @@ type SurveyPage struct {
 	Audit     []account.Entry
 }
 
-// CodeRow is one shared code with its use count.
+// CodeRow is one shared code with its use count and state.
 type CodeRow struct {
-	Code survey.Code
-	URL  string
-	Used int64
+	Code  survey.Code
+	URL   string
+	Used  int64
+	State survey.CodeUse
+}
+
+// SchoolCodes are the shared codes of one school (or, with no name, those
+// tied to no school), in the lists' order.
+type SchoolCodes struct {
+	Name     string // school name (its code when the name is unknown); empty: not tied to a school
+	Township string
+	Codes    []CodeRow
 }
 
 // BatchRow is one batch of one-time codes with its use count.
 type BatchRow struct {
 	Batch   string
+	Purpose string // what the batch is for: group, school or county, band, out-of-plan reason
 	Group   survey.Group
 	School  string
 	Created time.Time
 	Count   int
 	Used    int64
+	Voided  int
 }
 
 // Option is one choice of a select element.
@@ -139,7 +150,7 @@ type IssueForm struct {
 // CodesPage is codes.html: issuing and listing a survey's codes.
 type CodesPage struct {
 	Survey       *survey.Survey
-	Shared       []CodeRow
+	Schools      []SchoolCodes // shared codes grouped by school, in pinyin order
 	Batches      []BatchRow
 	Groups       []Option
 	Bands        []Option
