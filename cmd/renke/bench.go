@@ -146,7 +146,7 @@ func startServer(ctx context.Context, fs *flag.FlagSet, finish func() (*config.C
 			cleanup[i]()
 		}
 	}}
-	if os.Getenv("RENKE_MONGO_URI") == "" && fs.Lookup("data").Value.String() == "" {
+	if !config.MongoGiven(fs) && fs.Lookup("data").Value.String() == "" {
 		dir, err := os.MkdirTemp("", "renke-bench-")
 		if err != nil {
 			return nil, fmt.Errorf("temporary data dir: %w", err)

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,11 +107,25 @@ func TestCodesListGroupedWithServedURL(t *testing.T) {
 	if err := os.WriteFile(list, []byte(run(codesList, "--survey", id, "--format", "json")), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sheetsBase("", t.TempDir()); err == nil || !strings.Contains(err.Error(), "public-url") {
+	zipOut := filepath.Join(t.TempDir(), "sheets.zip")
+	if err := runSheets(ctx, []string{"--codes", list, "--out", zipOut, "--data", t.TempDir()}); err == nil || !strings.Contains(err.Error(), "public-url") {
 		t.Errorf("sheets with no public URL known: %v", err)
 	}
-	if u, err := sheetsBase("", data); err != nil || u != "http://192.0.2.7:8090" {
-		t.Errorf("sheets' URL: %q %v", u, err)
+	if err := runSheets(ctx, []string{"--codes", list, "--out", zipOut, "--data", data}); err != nil {
+		t.Errorf("sheets with the served URL: %v", err)
+	}
+	zr, err := zip.OpenReader(zipOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	f, err := zr.Open("清单.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	manifest, _ := io.ReadAll(f)
+	if !strings.Contains(string(manifest), "http://192.0.2.7:8090/s/") || strings.Contains(string(manifest), "127.0.0.1") {
+		t.Errorf("sheets' links are not the served URL:\n%s", manifest)
 	}
 	codes, used, err := readCodes(list)
 	if err != nil || len(codes) != 6 || len(used) != 6 || codes[0].Township != "安居镇" {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -30,16 +29,15 @@ func runSheets(ctx context.Context, args []string) error {
 	title := fs.String("title", "", "survey title printed on the sheets")
 	opens := fs.String("opens", "", "survey opens, 2006-01-02 or 2006-01-02 15:04 (Beijing time) or RFC 3339")
 	closes := fs.String("closes", "", "survey closes (a date alone means the end of that day)")
-	base := fs.String("public-url", "", "public base URL in the QR codes (env RENKE_PUBLIC_URL, default: the one the server uses, kept in <data>/public-url)")
-	data := fs.String("data", "", "data directory whose server's public URL to use (env RENKE_DATA, default ./data)")
+	publicURL := config.PublicURLFlag(fs)
 	if err := parseArgs(fs, args); err != nil {
 		return err
 	}
-	u, err := sheetsBase(*base, *data)
+	base, err := publicURL()
 	if err != nil {
 		return err
 	}
-	m := sheets.Meta{Title: *title, BaseURL: u}
+	m := sheets.Meta{Title: *title, BaseURL: base}
 	if m.Opens, err = parseWhen(*opens, false); err != nil {
 		return fmt.Errorf("--opens: %w", err)
 	}
@@ -115,29 +113,6 @@ func readCodes(path string) ([]survey.Code, map[string]int64, error) {
 		used[r.Code.Code] = r.Used
 	}
 	return codes, used, nil
-}
-
-// sheetsBase is the public URL the QR codes carry: --public-url,
-// RENKE_PUBLIC_URL, or the one the server of the data directory uses; never a
-// guess.
-func sheetsBase(flagURL, dataDir string) (string, error) {
-	if flagURL == "" {
-		flagURL = os.Getenv("RENKE_PUBLIC_URL")
-	}
-	if flagURL != "" {
-		return config.ParsePublicURL(flagURL)
-	}
-	if dataDir == "" {
-		dataDir = cmp.Or(os.Getenv("RENKE_DATA"), "./data")
-	}
-	u, err := config.ReadPublicURL(dataDir)
-	if err != nil {
-		return "", err
-	}
-	if u == "" {
-		return "", fmt.Errorf("二维码的地址无法确定（数据目录 %s 中没有 public-url）：%w", dataDir, config.ErrNoPublicURL)
-	}
-	return u, nil
 }
 
 // parseWhen reads a time in Beijing time; a bare date at the end of the day
