@@ -66,6 +66,9 @@ type FormSummary struct {
 	Version int
 	Items   int
 	Groups  string // the groups that answer it, in Chinese
+	// Previews link the form as each of its groups sees it on a phone
+	// (Value: the preview's URL, Label: the group).
+	Previews []Option
 }
 
 // NewSurveyPage is survey_new.html: the creation form.
