@@ -15,29 +15,6 @@ import (
 	"renke/web/console"
 )
 
-// auditScope says what an audited event was about.
-type auditScope struct {
-	County, Survey, Target, Note string
-}
-
-// record appends an audit entry for the request's user.
-func (s *Server) record(c *gin.Context, act account.Action, sc auditScope, before, after any) error {
-	return s.recordAs(c, userOf(c), act, sc, before, after)
-}
-
-// recordAs appends an audit entry for actor (nil: an unknown login name)
-// through the application layer's one audit function.
-func (s *Server) recordAs(c *gin.Context, actor *account.User, act account.Action, sc auditScope, before, after any) error {
-	return s.app.Record(c.Request.Context(), casework.Actor{User: actor, Addr: s.addrHash(c)}, act,
-		casework.Scope(sc), before, after)
-}
-
-// audited records a change that has been made; when the log cannot be
-// written the change stands, and the user is told so (and the error logged).
-func (s *Server) audited(c *gin.Context, act account.Action, sc auditScope, before, after any) error {
-	return s.record(c, act, sc, before, after)
-}
-
 // actor is the request's user as the application layer knows it.
 func (s *Server) actor(c *gin.Context) casework.Actor {
 	return casework.Actor{User: userOf(c), Addr: s.addrHash(c)}

@@ -2,85 +2,26 @@ package api
 
 import (
 	"crypto/hmac"
-	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"renke/account"
-	"renke/kv"
-	"renke/survey"
+	"renke/casework"
 	"renke/web/console"
 )
 
-// login checks a name and password (and, for a user with the second factor
-// on, the authenticator code) under the rate limits and, on success, starts
-// a fresh session (ending any the client presented, so a session id planted
-// before login is never promoted) and sets its cookie.
+// login logs a user in through the application layer (the password, the
+// second factor, the rate limits, the audit entry; a session the client
+// presented is ended, so one planted before login is never promoted) and
+// starts a fresh session with its cookie.
 func (s *Server) login(c *gin.Context, name, password, code string) (*account.User, error) {
-	ctx := c.Request.Context()
-	name = account.NormalizeName(name)
-	if name == "" || password == "" {
-		return nil, cerr(http.StatusUnprocessableEntity, "请输入用户名和密码")
-	}
-	addr := s.addrHash(c)
-	ok, retry, err := s.kv.Allow(ctx, "login:addr:"+addr, LoginAttemptsPerAddr)
+	u, err := s.app.Login(c.Request.Context(), s.addrHash(c),
+		casework.LoginInput{Name: name, Password: password, Code: code, OldSession: s.sessionToken(c)})
 	if err != nil {
-		return nil, errStoreDown
-	}
-	if !ok {
-		s.recordLogin(c, nil, account.ActLoginThrottled, "同一地址登录尝试过多")
-		return nil, &consoleError{status: http.StatusTooManyRequests, msg: "登录尝试过于频繁，请稍后再试", retry: retry}
-	}
-	// Failures slow this address down for this account (not the account
-	// everywhere): account.LoginDelay.
-	_, wait, err := s.kv.LoginGate(ctx, name, addr, s.now())
-	if err != nil && !errors.Is(err, kv.ErrSlowDown) {
-		return nil, errStoreDown
-	}
-	u, err := s.store.UserByName(ctx, name)
-	if err != nil && !errors.Is(err, survey.ErrNotFound) {
-		return nil, s.asConsoleError(err)
-	}
-	if wait > 0 {
-		s.recordLogin(c, u, account.ActLoginThrottled, "该账号从此地址登录失败次数过多，已减速")
-		return nil, &consoleError{status: http.StatusTooManyRequests, retry: wait,
-			msg: "该账号从此地址登录失败次数过多，请稍后再试（其他地址不受影响）；忘记密码请联系管理员"}
-	}
-	if err := account.CheckPassword(u, password); err != nil {
-		// Unknown names count too, so throttling does not reveal which names exist.
-		if err := s.kv.LoginFailed(ctx, name, addr, s.now()); err != nil {
-			return nil, errStoreDown
-		}
-		note := ""
-		if u == nil {
-			note = "未知用户名"
-		}
-		s.recordLogin(c, u, account.ActLoginFailed, note)
-		return nil, cerr(http.StatusUnauthorized, account.ErrBadPassword.Error())
-	}
-	if err := s.secondFactor(c, u, code); err != nil {
-		if err == errBadTOTP {
-			if err := s.kv.LoginFailed(ctx, name, addr, s.now()); err != nil {
-				return nil, errStoreDown
-			}
-			s.recordLogin(c, u, account.ActLoginFailed, "两步验证码错误")
-		}
 		return nil, err
 	}
-	if err := s.kv.LoginSucceeded(ctx, name, addr); err != nil {
-		s.log.Warn("clear login failures", "err", err)
-	}
-	if old := s.sessionToken(c); old != "" {
-		if err := s.kv.EndSession(ctx, old); err != nil {
-			return nil, errStoreDown
-		}
-	}
-	if err := s.startSession(c, u); err != nil {
-		return nil, err
-	}
-	s.recordLogin(c, u, account.ActLogin, "")
-	return u, nil
+	return u, s.startSession(c, u)
 }
 
 // startSession issues a new session for u and sets its cookie.
@@ -96,28 +37,14 @@ func (s *Server) startSession(c *gin.Context, u *account.User) error {
 	return nil
 }
 
-// recordLogin audits a login event; a failure to write is logged, not shown.
-func (s *Server) recordLogin(c *gin.Context, u *account.User, act account.Action, note string) {
-	sc := auditScope{Note: note}
-	if u != nil {
-		sc.Target = u.Name
-	}
-	if err := s.recordAs(c, u, act, sc, nil, nil); err != nil {
-		s.log.Error("audit login event", "action", act, "err", err)
-	}
-}
-
-// logout ends the request's session and clears its cookie.
+// logout ends the request's session (audited) and clears its cookie.
 func (s *Server) logout(c *gin.Context) error {
 	tok, _ := c.Get(ctxToken)
 	t, _ := tok.(string)
-	if err := s.kv.EndSession(c.Request.Context(), t); err != nil {
-		return errStoreDown
+	if err := s.app.Logout(c.Request.Context(), s.actor(c), t); err != nil {
+		return err
 	}
 	s.setSessionCookie(c, "", -1)
-	if err := s.record(c, account.ActLogout, auditScope{Target: userOf(c).Name}, nil, nil); err != nil {
-		s.log.Error("audit logout", "err", err)
-	}
 	return nil
 }
 
@@ -158,9 +85,7 @@ func (s *Server) loginSubmit(c *gin.Context) {
 	}
 	if _, err := s.login(c, name, c.PostForm("password"), c.PostForm("code")); err != nil {
 		e := s.asConsoleError(err)
-		if e.retry > 0 {
-			c.Header("Retry-After", retryAfter(e.retry))
-		}
+		e.setRetryAfter(c)
 		s.renderLogin(c, e.status, name, next, e.msg)
 		return
 	}

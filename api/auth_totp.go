@@ -3,7 +3,6 @@ package api
 import (
 	"crypto/hmac"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -15,46 +14,8 @@ import (
 	"github.com/skip2/go-qrcode"
 
 	"renke/account"
-	"renke/survey"
 	"renke/web/console"
 )
-
-// errBadTOTP refuses a wrong or already used authenticator code; login
-// counts it as a failed attempt.
-var errBadTOTP = cerr(http.StatusUnauthorized, account.ErrBadTOTP.Error())
-
-// secondFactor checks the authenticator code of a user who has the second
-// factor on (nothing for one who has not). A code serves one login: a
-// second use of its time step, or a code of an earlier step once a later
-// one was used, is refused like a wrong code (the marks are in the store).
-func (s *Server) secondFactor(c *gin.Context, u *account.User, code string) error {
-	if !u.TwoFactor() {
-		return nil
-	}
-	code = strings.TrimSpace(code)
-	if code == "" {
-		return cerr(http.StatusUnauthorized, account.ErrTOTPRequired.Error())
-	}
-	secret, err := account.OpenTOTP(s.cfg.Secret, u.ID, u.TOTPSecret)
-	if err != nil {
-		return err
-	}
-	step, err := account.CheckTOTP(secret, code, s.now())
-	if errors.Is(err, account.ErrBadTOTP) {
-		return errBadTOTP
-	}
-	if err != nil {
-		return err
-	}
-	fresh, err := s.store.UseTOTPStep(c.Request.Context(), u.ID, step, s.now())
-	if err != nil {
-		return err
-	}
-	if !fresh {
-		return errBadTOTP
-	}
-	return nil
-}
 
 // totpOfferTTL is how long an offered authenticator key may be confirmed.
 const totpOfferTTL = 10 * time.Minute
@@ -66,16 +27,18 @@ func (s *Server) totpOffer(u *account.User, secret string, exp int64) string {
 }
 
 // accountView is the account page's data: the offered key while enrolling.
-func (s *Server) accountView(u *account.User, offer bool) (*console.AccountPage, error) {
+func (s *Server) accountView(c *gin.Context, offer bool) (*console.AccountPage, error) {
+	u := userOf(c)
 	page := &console.AccountPage{TwoFactor: u.TwoFactor()}
 	if !offer || u.TwoFactor() {
 		return page, nil
 	}
-	secret, url, err := account.NewTOTPSecret(u.Name)
+	o, err := s.app.OfferSecondFactor(c.Request.Context(), s.actor(c))
 	if err != nil {
 		return nil, err
 	}
-	png, err := qrcode.Encode(url, qrcode.Medium, 256)
+	secret := o.Secret
+	png, err := qrcode.Encode(o.URL, qrcode.Medium, 256)
 	if err != nil {
 		return nil, fmt.Errorf("authenticator QR code: %w", err)
 	}
@@ -87,7 +50,7 @@ func (s *Server) accountView(u *account.User, offer bool) (*console.AccountPage,
 
 // renderAccount shows the account page with an error or flash.
 func (s *Server) renderAccount(c *gin.Context, status int, offer bool, msg string) {
-	page, err := s.accountView(userOf(c), offer)
+	page, err := s.accountView(c, offer)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -108,20 +71,12 @@ func (s *Server) totpConfirmSubmit(c *gin.Context) {
 		s.renderAccount(c, http.StatusUnprocessableEntity, false, "启用页面已过期，请重新点击“启用两步验证”")
 		return
 	}
-	step, err := account.CheckTOTP(secret, code, s.now())
-	fresh := false
+	fresh, err := s.app.EnableSecondFactor(c.Request.Context(), s.actor(c), secret, code)
 	if err == nil {
-		if fresh, err = s.store.UseTOTPStep(c.Request.Context(), u.ID, step, s.now()); err != nil {
-			s.fail(c, err)
-			return
-		}
+		err = s.startSession(c, fresh)
 	}
-	if !fresh {
-		s.renderAccount(c, http.StatusUnprocessableEntity, false, "验证码不正确或已用过：请等验证器显示新的数字后再填写")
-		return
-	}
-	if err := s.setTOTP(c, u.ID, secret, "启用两步验证"); err != nil {
-		s.fail(c, err)
+	if err != nil {
+		s.accountRefusal(c, err)
 		return
 	}
 	redirect(c, "/console/account?ok=totp-on")
@@ -130,48 +85,25 @@ func (s *Server) totpConfirmSubmit(c *gin.Context) {
 // totpOffSubmit is POST /console/account/totp/off: the password and a current
 // code turn the second factor off.
 func (s *Server) totpOffSubmit(c *gin.Context) {
-	u := userOf(c)
-	if err := s.checkOwnPassword(c, u, c.PostForm("password")); err != nil {
-		e := s.asConsoleError(err)
-		s.renderAccount(c, e.status, false, e.msg)
-		return
+	fresh, err := s.app.DisableSecondFactor(c.Request.Context(), s.actor(c), c.PostForm("password"), c.PostForm("code"))
+	if err == nil {
+		err = s.startSession(c, fresh)
 	}
-	if err := s.secondFactor(c, u, c.PostForm("code")); err != nil {
-		s.renderAccount(c, http.StatusUnprocessableEntity, false, s.asConsoleError(err).msg)
-		return
-	}
-	if err := s.setTOTP(c, u.ID, "", "关闭两步验证"); err != nil {
-		s.fail(c, err)
+	if err != nil {
+		s.accountRefusal(c, err)
 		return
 	}
 	redirect(c, "/console/account?ok=totp-off")
 }
 
-// setTOTP stores the user's authenticator key ("" turns the factor off),
-// ends every session of the user but a fresh one for this client (as a
-// password change does), and audits the change (never the key).
-func (s *Server) setTOTP(c *gin.Context, userID, secret, note string) error {
-	ctx := c.Request.Context()
-	u, err := s.store.User(ctx, userID)
-	if err != nil {
-		return err
+// accountRefusal shows the account page again with a refusal below 500,
+// the error page otherwise.
+func (s *Server) accountRefusal(c *gin.Context, err error) {
+	e := s.asConsoleError(err)
+	if e.status >= 500 {
+		s.fail(c, e)
+		return
 	}
-	prev := *u
-	u.TOTPSecret, u.Updated = "", survey.TruncateTime(s.now())
-	if secret != "" {
-		if u.TOTPSecret, err = account.SealTOTP(s.cfg.Secret, u.ID, secret); err != nil {
-			return err
-		}
-	}
-	if err := s.store.UpdateUser(ctx, u, prev); err != nil {
-		return err
-	}
-	if _, err := s.kv.EndUserSessions(ctx, u.ID); err != nil {
-		return errStoreDown
-	}
-	if err := s.startSession(c, u); err != nil {
-		return err
-	}
-	return s.audited(c, account.ActUserTwoFactor, auditScope{Target: u.Name, Note: note},
-		map[string]bool{"two_factor": prev.TwoFactor()}, map[string]bool{"two_factor": u.TwoFactor()})
+	e.setRetryAfter(c)
+	s.renderAccount(c, e.status, false, e.msg)
 }

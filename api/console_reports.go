@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -93,7 +92,7 @@ func (s *Server) renderReport(c *gin.Context, status int, sv *survey.Survey, msg
 		qs := q.Summary()
 		page.Quality, page.Overrides = &qs, overrides
 	}
-	page.Rules = rulesView(page.Quality.Config) // the rules the figures above were computed with
+	page.Rules = report.SettingsOf(page.Quality.Config) // the rules the figures above were computed with
 	s.render(c, status, "report", console.Frame{Title: sv.Title + " · 报告", Nav: "counties", Error: msg, Flash: flashMsg, Data: page,
 		Crumbs: append(countyCrumbs(sv.County), console.Crumb{Label: sv.Title, URL: "/console/surveys/" + sv.ID})})
 }
@@ -180,44 +179,6 @@ func (s *Server) exportCSV(c *gin.Context) {
 	attachment(c, fmt.Sprintf("export-%s.csv", sv.ID), "text/csv; charset=utf-8", buf.Bytes())
 }
 
-// addOverride records an evaluator's decision on one response of the survey, audited.
-func (s *Server) addOverride(c *gin.Context, sv *survey.Survey, responseID string, exclude bool, reason string) error {
-	q, _, err := s.quality(c, sv)
-	if err != nil {
-		return err
-	}
-	responseID = strings.TrimSpace(responseID)
-	before, ok := q.Decision(responseID)
-	if !ok {
-		return cerr(http.StatusUnprocessableEntity, fmt.Sprintf("本调查没有编号为“%s”的应答", responseID))
-	}
-	o := report.Override{ResponseID: responseID, Exclude: exclude, Reason: strings.TrimSpace(reason), By: userOf(c).Name, At: survey.TruncateTime(s.now())}
-	if err := o.Validate(); err != nil {
-		return invalid(err)
-	}
-	if err := s.store.AddOverride(c.Request.Context(), sv.ID, o); err != nil {
-		return err
-	}
-	s.forgetProgress(sv.ID) // the progress counts flagged and excluded responses
-	return s.audited(c, account.ActExclusion, auditScope{County: sv.County, Survey: sv.ID, Target: responseID, Note: o.Reason},
-		map[string]any{"excluded": before.Excluded, "flags": before.Flags}, map[string]any{"excluded": exclude, "reason": o.Reason})
-}
-
-// overrideSubmit is POST /console/surveys/:id/overrides.
-func (s *Server) overrideSubmit(c *gin.Context) {
-	sv, err := s.surveyFor(c, account.OverrideExclusion)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	exclude := c.PostForm("decision") == "exclude"
-	if d := c.PostForm("decision"); d != "exclude" && d != "include" {
-		s.renderReport(c, http.StatusUnprocessableEntity, sv, "请选择剔除或保留", "")
-		return
-	}
-	s.reportFormResult(c, sv, s.addOverride(c, sv, c.PostForm("response_id"), exclude, c.PostForm("reason")), "override")
-}
-
 // reportFormResult answers a form of the report page: back to the report with
 // flash ok, or the page again with the refusal.
 func (s *Server) reportFormResult(c *gin.Context, sv *survey.Survey, err error, ok string) {
@@ -283,47 +244,6 @@ func (s *Server) apiReport(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, rep)
-}
-
-// apiOverrides is GET /api/v1/surveys/:id/overrides.
-func (s *Server) apiOverrides(c *gin.Context) {
-	sv, err := s.surveyFor(c, account.ViewReports)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	list, err := s.store.Overrides(c.Request.Context(), sv.ID)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if list == nil {
-		list = []report.Override{}
-	}
-	c.JSON(http.StatusOK, gin.H{"overrides": list})
-}
-
-// apiAddOverride is POST /api/v1/surveys/:id/overrides.
-func (s *Server) apiAddOverride(c *gin.Context) {
-	sv, err := s.surveyFor(c, account.OverrideExclusion)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	var in struct {
-		ResponseID string `json:"response_id"`
-		Exclude    bool   `json:"exclude"`
-		Reason     string `json:"reason"`
-	}
-	if err := readJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if err := s.addOverride(c, sv, in.ResponseID, in.Exclude, in.Reason); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, gin.H{"response_id": strings.TrimSpace(in.ResponseID), "exclude": in.Exclude})
 }
 
 // auditChainView is what verifying the audit chain found, for a page.

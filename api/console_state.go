@@ -22,13 +22,13 @@ import (
 const (
 	// SessionTTL is how long a console session lives after its last use.
 	SessionTTL = 12 * time.Hour
-	// MaxLoginFailures is how many wrong passwords an account takes in
-	// LoginFailureWindow before every login to it is refused with 429.
-	MaxLoginFailures = 5
+	// MaxLoginFailures is how many wrong current passwords an account takes in
+	// LoginFailureWindow before changes to it are refused with 429.
+	MaxLoginFailures = casework.MaxLoginFailures
 	// LoginFailureWindow is the window of MaxLoginFailures, from the first failure.
-	LoginFailureWindow = 15 * time.Minute
+	LoginFailureWindow = casework.LoginFailureWindow
 	// LoginAttemptsPerAddr is how many logins one client address may try per minute.
-	LoginAttemptsPerAddr = 20
+	LoginAttemptsPerAddr = casework.LoginAttemptsPerAddr
 )
 
 // consoleState is the console's part of the server.
@@ -62,7 +62,6 @@ var (
 	errBadCSRF       = cerr(http.StatusForbidden, "页面已过期或请求来源无法确认，请刷新页面后重试")
 	errSurveyMissing = cerr(http.StatusNotFound, "调查不存在，或你无权查看")
 	errCountyMissing = cerr(http.StatusNotFound, "区县不存在，或你无权查看")
-	errUserMissing   = cerr(http.StatusNotFound, "用户不存在")
 	errStoreDown     = cerr(http.StatusServiceUnavailable, "数据库或缓存暂时不可用，请稍后重试")
 )
 
@@ -80,6 +79,9 @@ var kindStatus = map[casework.Kind]int{
 	casework.Invalid:     http.StatusUnprocessableEntity,
 	casework.Unavailable: http.StatusServiceUnavailable,
 	casework.Internal:    http.StatusInternalServerError,
+	// A refused login; a TooMany refusal carries Retry-After.
+	casework.Unauthorized: http.StatusUnauthorized,
+	casework.TooMany:      http.StatusTooManyRequests,
 }
 
 // StatusOf is the HTTP status of an application-layer error kind.
@@ -102,7 +104,14 @@ func (s *Server) asConsoleError(err error) *consoleError {
 	if e.Kind == casework.Internal && e.Err != nil {
 		s.log.Error("console request failed", "err", err)
 	}
-	return cerr(StatusOf(e.Kind), e.Msg)
+	return &consoleError{status: StatusOf(e.Kind), msg: e.Msg, retry: e.RetryAfter}
+}
+
+// setRetryAfter sets the Retry-After header of a refusal that says when to try again.
+func (e *consoleError) setRetryAfter(c *gin.Context) {
+	if e.retry > 0 {
+		c.Header("Retry-After", retryAfter(e.retry))
+	}
 }
 
 // isAPI tells a JSON API request from a page request.
@@ -111,9 +120,7 @@ func isAPI(c *gin.Context) bool { return strings.HasPrefix(c.Request.URL.Path, "
 // fail answers with err: JSON for the API, an error page for the console.
 func (s *Server) fail(c *gin.Context, err error) {
 	e := s.asConsoleError(err)
-	if e.retry > 0 {
-		c.Header("Retry-After", retryAfter(e.retry))
-	}
+	e.setRetryAfter(c)
 	if isAPI(c) {
 		c.AbortWithStatusJSON(e.status, gin.H{"error": e.msg})
 		return

@@ -153,30 +153,3 @@ func (s *Server) apiStuffing(c *gin.Context) {
 	items, rows := evidence(d, f)
 	c.JSON(http.StatusOK, gin.H{"finding": f, "items": items, "responses": rows})
 }
-
-// stuffingFromForm reads the stuffing rules' fields of the report page's
-// rules form; a form without them (no "fdr" field: one made before the
-// stuffing rules) sets them to their defaults.
-func stuffingFromForm(c *gin.Context, in *console.QualityRules, on func(string) bool, num func(string, string) float64, whole func(string, string) int) {
-	if _, ok := c.GetPostForm("fdr"); !ok {
-		d := rulesView(report.DefaultQualityConfig())
-		in.TemplateEnabled, in.TemplateExclude, in.TemplateMinCluster = d.TemplateEnabled, d.TemplateExclude, d.TemplateMinCluster
-		in.ProxyEnabled, in.ProxyExclude, in.ProxyMinShared = d.ProxyEnabled, d.ProxyExclude, d.ProxyMinShared
-		in.UniformEnabled, in.UniformExclude, in.UniformMinResponses, in.UniformTimeBand = d.UniformEnabled, d.UniformExclude, d.UniformMinResponses, d.UniformTimeBand
-		in.SequenceEnabled, in.SequenceExclude, in.SequenceMinRun = d.SequenceEnabled, d.SequenceExclude, d.SequenceMinRun
-		in.SequenceMaxGapMinutes, in.SequenceMaxAddresses, in.FDR = d.SequenceMaxGapMinutes, d.SequenceMaxAddresses, d.FDR
-		return
-	}
-	in.TemplateEnabled, in.TemplateExclude = on("template_enabled"), on("template_exclude")
-	in.TemplateMinCluster = whole("template_min_cluster", "模板作答的最小雷同份数")
-	in.ProxyEnabled, in.ProxyExclude = on("proxy_enabled"), on("proxy_exclude")
-	in.ProxyMinShared = whole("proxy_min_shared", "代答的最少同址份数")
-	in.UniformEnabled, in.UniformExclude = on("uniform_enabled"), on("uniform_exclude")
-	in.UniformMinResponses = whole("uniform_min_responses", "异常一致的最少应答数")
-	in.UniformTimeBand = num("uniform_time_band", "异常一致的用时带宽")
-	in.SequenceEnabled, in.SequenceExclude = on("sequence_enabled"), on("sequence_exclude")
-	in.SequenceMinRun = whole("sequence_min_run", "一次性码连续使用的最短份数")
-	in.SequenceMaxGapMinutes = num("sequence_max_gap_minutes", "一次性码连续使用的最大间隔")
-	in.SequenceMaxAddresses = whole("sequence_max_addresses", "一次性码连续使用的最多地址数")
-	in.FDR = num("fdr", "错误发现率")
-}

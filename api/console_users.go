@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -10,7 +9,6 @@ import (
 
 	"renke/account"
 	"renke/casework"
-	"renke/survey"
 	"renke/web/console"
 )
 
@@ -45,37 +43,6 @@ func (s *Server) updateUser(c *gin.Context, id string, ch casework.UserChange) (
 // resetPassword gives a user a generated password through the application layer.
 func (s *Server) resetPassword(c *gin.Context, id string) (*account.User, string, error) {
 	return s.app.ResetPassword(c.Request.Context(), s.actor(c), id)
-}
-
-// updatePassword sets a password through set, ends every session of the
-// user and audits it (the log never holds a password or a hash).
-func (s *Server) updatePassword(c *gin.Context, id string, set func(*account.User) error) error {
-	ctx := c.Request.Context()
-	u, err := s.store.User(ctx, id)
-	if errors.Is(err, survey.ErrNotFound) {
-		return errUserMissing
-	}
-	if err != nil {
-		return err
-	}
-	prev := *u
-	if err := set(u); err != nil {
-		return invalid(err)
-	}
-	if err := s.store.UpdateUser(ctx, u, prev); err != nil {
-		return err
-	}
-	if _, err := s.kv.EndUserSessions(ctx, u.ID); err != nil {
-		return err
-	}
-	note := "管理员重置"
-	if u.ID == userOf(c).ID {
-		note = "本人修改"
-	}
-	if prev.TwoFactor() && !u.TwoFactor() {
-		note += "，两步验证一并关闭"
-	}
-	return s.audited(c, account.ActUserPassword, auditScope{Target: u.Name, Note: note}, nil, nil)
 }
 
 // renderUsers shows the users page, with a new password shown once when given.

@@ -3,13 +3,12 @@ package api_test
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	"renke/evidence/retention"
+	"renke/casework"
 	"renke/survey"
 )
 
@@ -57,7 +56,9 @@ func TestConsolePurge(t *testing.T) {
 	if res := c.Result(); !res.OK || res.Verified != 4 {
 		t.Fatalf("chain after the purge: %+v", res)
 	}
-	if n, err := retention.PurgeDue(ctx, f.store, time.Now().Add(1000*24*time.Hour), slog.Default()); err != nil || n != 0 {
+	later := casework.New(f.store, nil, nil)
+	later.SetClock(func() time.Time { return time.Now().Add(1000 * 24 * time.Hour) })
+	if n, err := later.PurgeDue(ctx, casework.System()); err != nil || n != 0 {
 		t.Fatalf("a purged survey is not purged again: %d %v", n, err)
 	}
 }

@@ -68,6 +68,8 @@ func New(d Deps) (*Server, error) {
 	s.progressCache.entries = map[string]*progressEntry{}
 	s.app = casework.New(d.Store, d.KV, d.Log)
 	s.app.SetClock(func() time.Time { return s.now() })
+	s.app.SetAuth(casework.Auth{Limits: d.KV, Sessions: d.KV, Secret: d.Config.Secret})
+	s.app.OnChange(s.forgetProgress) // the progress counts flagged and excluded responses
 	s.reports = reporting.NewCache(max(d.Config.ReportCache, 1), reportCacheTTL).LimitResponses(d.Config.ReportCacheResponses)
 	s.metrics = newMetrics(prometheus.NewRegistry())
 	s.intake = s.newIntake()

@@ -36,6 +36,11 @@ type Service struct {
 	sessions Sessions
 	log      *slog.Logger
 	now      func() time.Time
+	// onChange hears of every change to what a survey's quality figures
+	// are computed with (rules, overrides); nil for none.
+	onChange func(surveyID string)
+	// auth is what logins need (SetAuth).
+	auth Auth
 }
 
 // New makes the service; sessions may be nil where no console sessions
@@ -49,6 +54,16 @@ func New(st *store.Store, sessions Sessions, log *slog.Logger) *Service {
 
 // SetClock replaces the service's clock (tests, and a server with its own).
 func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+// OnChange registers f to hear of every change of a survey's quality rules
+// and overrides (a server drops the progress figures it keeps).
+func (s *Service) OnChange(f func(surveyID string)) { s.onChange = f }
+
+func (s *Service) changed(surveyID string) {
+	if s.onChange != nil {
+		s.onChange(surveyID)
+	}
+}
 
 // Actor is who acts: a console user, or the command line's operator.
 type Actor struct {

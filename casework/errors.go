@@ -3,6 +3,7 @@ package casework
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"renke/survey"
 )
@@ -19,6 +20,10 @@ const (
 	Invalid     Kind = "invalid"
 	Unavailable Kind = "unavailable"
 	Internal    Kind = "internal"
+	// Unauthorized is a login refused (a wrong password or authenticator code).
+	Unauthorized Kind = "unauthorized"
+	// TooMany is an attempt refused for coming too often; Error.RetryAfter says for how long.
+	TooMany Kind = "too_many"
 )
 
 // Error is a refusal or failure of a use case: its kind and the Chinese
@@ -30,6 +35,8 @@ type Error struct {
 	// Confirm marks a refusal the caller may overcome by confirming (a
 	// redraw that voids codes): the message says what would happen.
 	Confirm bool
+	// RetryAfter is how long to wait before trying again (TooMany).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

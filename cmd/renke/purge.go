@@ -5,10 +5,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"time"
 
+	"renke/casework"
 	"renke/config"
-	"renke/evidence/retention"
 )
 
 func init() {
@@ -28,25 +27,22 @@ func runPurge(ctx context.Context, args []string) error {
 	if (*id == "") == !*due {
 		return errors.New("give --survey ID or --due")
 	}
+	app, op := e.app(), casework.CLI()
 	if *due {
-		n, err := retention.PurgeDue(ctx, e.store, time.Now(), e.log)
-		fmt.Printf("purged %d surveys whose retention ended\n", n)
+		n, err := app.PurgeDue(ctx, op)
+		fmt.Fprintf(stdout, "purged %d surveys whose retention ended\n", n)
 		return err
 	}
-	sv, err := e.store.Survey(ctx, *id)
+	sv, res, err := app.Purge(ctx, op, *id)
 	if err != nil {
 		return err
 	}
-	res, err := retention.Purge(ctx, e.store, sv, "renke-cli", "命令行 renke purge")
-	if err != nil {
-		return err
-	}
-	fmt.Printf("%s: personal fields removed from %d responses; %d written before the commitment format keep them (their chain hash covers them)\n",
+	fmt.Fprintf(stdout, "%s: personal fields removed from %d responses; %d written before the commitment format keep them (their chain hash covers them)\n",
 		sv.ID, res.Purged, res.Kept)
 	line, err := surveyLine(ctx, e, sv.ID)
 	if err != nil {
 		return fmt.Errorf("after the purge: %w", err)
 	}
-	fmt.Printf("ok: %s\n", line)
+	fmt.Fprintf(stdout, "ok: %s\n", line)
 	return nil
 }

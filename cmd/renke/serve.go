@@ -7,6 +7,7 @@ import (
 	"net"
 
 	"renke/api"
+	"renke/casework"
 	"renke/config"
 	"renke/evidence/retention"
 )
@@ -43,7 +44,9 @@ func runServe(ctx context.Context, args []string) error {
 		ln.Close()
 		return err
 	}
-	go retention.OnSchedule(ctx, e.store, e.log) // personal fields go when a survey's retention ends
+	// Personal fields go when a survey's retention ends, purged by renke itself.
+	app := e.app()
+	go retention.OnSchedule(ctx, func(ctx context.Context) (int, error) { return app.PurgeDue(ctx, casework.System()) }, e.log)
 	e.log.Info("renke serving", "addr", ln.Addr().String(), "public_url", e.cfg.PublicURL,
 		"embedded_mongo", e.cfg.MongoURI == "", "embedded_redis", e.cfg.RedisURL == "", "version", config.Version)
 	if err := srv.Serve(ctx, ln); err != nil {

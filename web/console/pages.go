@@ -296,37 +296,6 @@ type CityPage struct {
 }
 
 // QualityRules is a survey's data-quality rules as the report page's form and
-// the JSON API show and take them: flat, with times in seconds and minutes.
-type QualityRules struct {
-	SpeederEnabled        bool    `json:"speeder_enabled"`
-	SpeederExclude        bool    `json:"speeder_exclude"`
-	SpeederFloorSeconds   float64 `json:"speeder_floor_seconds"`
-	SpeederMedianFraction float64 `json:"speeder_median_fraction"`
-	StraightLineEnabled   bool    `json:"straightline_enabled"`
-	StraightLineExclude   bool    `json:"straightline_exclude"`
-	StraightLineMinItems  int     `json:"straightline_min_items"`
-	RepeatDeviceEnabled   bool    `json:"repeat_device_enabled"`
-	RepeatDeviceExclude   bool    `json:"repeat_device_exclude"`
-	BurstEnabled          bool    `json:"burst_enabled"`
-	BurstExclude          bool    `json:"burst_exclude"`
-	BurstMaxPerWindow     int     `json:"burst_max_per_window"`
-	BurstWindowMinutes    float64 `json:"burst_window_minutes"`
-	// The stuffing rules (report.TemplateRule and the others), judged per school.
-	TemplateEnabled       bool    `json:"template_enabled"`
-	TemplateExclude       bool    `json:"template_exclude"`
-	TemplateMinCluster    int     `json:"template_min_cluster"`
-	ProxyEnabled          bool    `json:"proxy_enabled"`
-	ProxyExclude          bool    `json:"proxy_exclude"`
-	ProxyMinShared        int     `json:"proxy_min_shared"`
-	UniformEnabled        bool    `json:"uniform_enabled"`
-	UniformExclude        bool    `json:"uniform_exclude"`
-	UniformMinResponses   int     `json:"uniform_min_responses"`
-	UniformTimeBand       float64 `json:"uniform_time_band"`
-	SequenceEnabled       bool    `json:"sequence_enabled"`
-	SequenceExclude       bool    `json:"sequence_exclude"`
-	SequenceMinRun        int     `json:"sequence_min_run"`
-	SequenceMaxGapMinutes float64 `json:"sequence_max_gap_minutes"`
-	SequenceMaxAddresses  int     `json:"sequence_max_addresses"`
-	// FDR is the false-discovery rate of the stuffing rules (0–0.5).
-	FDR float64 `json:"fdr"`
-}
+// the JSON API show and take them: flat, with times in seconds and minutes
+// (the domain's report.RuleSettings, where their bounds and messages live).
+type QualityRules = report.RuleSettings
