@@ -72,10 +72,26 @@ func (s *Server) createSurvey(c *gin.Context, k *account.County, in newSurveyInp
 type surveyOut struct {
 	*survey.Survey
 	Phase survey.Phase `json:"phase"`
+	// Scoring is the scheme per form, in each form's own labels.
+	Scoring []survey.FormScoring `json:"scoring"`
 }
 
 func surveyJSON(sv *survey.Survey, now time.Time) surveyOut {
-	return surveyOut{Survey: sv, Phase: sv.PhaseAt(now)}
+	return surveyOut{Survey: sv, Phase: sv.PhaseAt(now), Scoring: survey.Scoring(sv.Forms, sv.Scheme)}
+}
+
+// levelLabel names option code by its neutral level and each form's words
+// for it, e.g. 第一档（满意／认可）.
+func levelLabel(forms map[survey.FormKind]survey.Questionnaire, code string) string {
+	seen := map[string]bool{}
+	var words []string
+	for _, k := range survey.FormKinds {
+		if q, ok := forms[k]; ok && !seen[q.OptionLabel(code)] {
+			seen[q.OptionLabel(code)] = true
+			words = append(words, q.OptionLabel(code))
+		}
+	}
+	return survey.LevelWord(code) + "（" + strings.Join(words, "／") + "）"
 }
 
 func defaultWindow(now time.Time) (time.Time, time.Time) {
@@ -92,7 +108,8 @@ func (s *Server) newSurveyPage(c *gin.Context) {
 	}
 	opens, closes := defaultWindow(s.now())
 	page := console.NewSurveyPage{County: *k, Title: k.Name + "义务教育优质均衡发展社会认可度调查",
-		Opens: opens, Closes: closes, Scheme: "default", Forms: formSummaries(survey.DefaultForms(), "/console/preview")}
+		Opens: opens, Closes: closes, Scheme: "default", Forms: formSummaries(survey.DefaultForms(), "/console/preview"),
+		Default: survey.Scoring(survey.DefaultForms(), survey.DefaultScheme()), Graded: survey.Scoring(survey.DefaultForms(), survey.GradedScheme())}
 	s.render(c, http.StatusOK, "survey_new", console.Frame{Title: "新建调查", Nav: "counties", Crumbs: countyCrumbs(k.Name), Data: page})
 }
 
@@ -104,7 +121,8 @@ func (s *Server) surveyCreateSubmit(c *gin.Context) {
 		return
 	}
 	in := newSurveyInput{Title: c.PostForm("title"), Scheme: c.PostForm("scheme")}
-	page := console.NewSurveyPage{County: *k, Title: in.Title, Scheme: in.Scheme, Forms: formSummaries(survey.DefaultForms(), "/console/preview")}
+	page := console.NewSurveyPage{County: *k, Title: in.Title, Scheme: in.Scheme, Forms: formSummaries(survey.DefaultForms(), "/console/preview"),
+		Default: survey.Scoring(survey.DefaultForms(), survey.DefaultScheme()), Graded: survey.Scoring(survey.DefaultForms(), survey.GradedScheme())}
 	var perr error
 	if in.Opens, perr = console.ParseInputTime(c.PostForm("opens")); perr == nil {
 		in.Closes, perr = console.ParseInputTime(c.PostForm("closes"))
@@ -141,12 +159,13 @@ func (s *Server) surveyView(c *gin.Context, sv *survey.Survey) (console.SurveyPa
 		page.Weights = append(page.Weights, console.WeightRow{Group: g, Label: g.Label(), Value: sv.GroupWeights[g]})
 	}
 	for _, code := range survey.OptionCodes {
-		row := console.SchemeRow{Code: code, Label: survey.DefaultOptionLabels[code]}
+		row := console.SchemeRow{Code: code, Label: levelLabel(sv.Forms, code)}
 		if v, ok := sv.Scheme[code]; ok {
 			row.Score = formatFloat(v)
 		}
 		page.Scheme = append(page.Scheme, row)
 	}
+	page.Scoring = survey.Scoring(sv.Forms, sv.Scheme)
 	n, _, err := s.store.Head(ctx, sv.ID)
 	if err != nil {
 		return page, err

@@ -73,7 +73,7 @@ func runDemo(ctx context.Context, args []string) error {
 func printInjected(in demo.Injected) {
 	fmt.Println("供数据质量检查发现的问题：")
 	if in.Burst > 0 {
-		fmt.Printf("  ・%s：同一网络地址几分钟内集中提交 %d 份全部“认可”的家长答卷\n", in.BurstSchool, in.Burst)
+		fmt.Printf("  ・%s：同一网络地址几分钟内集中提交 %d 份全部“满意”的家长答卷\n", in.BurstSchool, in.Burst)
 	}
 	if in.Speeders > 0 {
 		fmt.Printf("  ・%d 份答卷用时不到 60 秒\n", in.Speeders)
@@ -88,7 +88,7 @@ func printInjected(in demo.Injected) {
 		fmt.Printf("  ・%s：%d 份家长答卷在工作日上午从教师所用的学校网络提交（代填）\n", in.ProxySchool, in.Proxy)
 	}
 	if in.Uniform > 0 {
-		fmt.Printf("  ・%s：%d 份家长答卷只选“认可”“比较认可”，用时几乎相同\n", in.UniformSchool, in.Uniform)
+		fmt.Printf("  ・%s：%d 份家长答卷只选“满意”“比较满意”，用时几乎相同\n", in.UniformSchool, in.Uniform)
 	}
 	if in.Sequence > 0 {
 		fmt.Printf("  ・%s：%d 个家长一次性码在一个晚上每隔约 75 秒依次使用，来自两个网络地址\n", in.SequenceSchool, in.Sequence)

@@ -79,6 +79,8 @@ type NewSurveyPage struct {
 	Closes time.Time
 	Scheme string // "default" or "graded"
 	Forms  []FormSummary
+	// Default and Graded are the two schemes in each form's own words.
+	Default, Graded []survey.FormScoring
 }
 
 // WeightRow is one group's weight W_g in the editing form.
@@ -88,7 +90,8 @@ type WeightRow struct {
 	Value float64
 }
 
-// SchemeRow is one option's score in the editing form; Score is "" when unscored.
+// SchemeRow is one option's score in the editing form; Score is "" when
+// unscored. Label names the level neutrally with each form's words for it.
 type SchemeRow struct {
 	Code  string
 	Label string
@@ -101,7 +104,8 @@ type SurveyPage struct {
 	Forms     []FormSummary
 	Weights   []WeightRow
 	Scheme    []SchemeRow
-	Editable  bool // a draft and the user may edit it
+	Scoring   []survey.FormScoring // the scheme in each form's own words, a table per form
+	Editable  bool                 // a draft and the user may edit it
 	CanOpen   bool
 	CanClose  bool
 	CanPurge  bool // an admin may remove the respondents' personal fields (the survey ended)
