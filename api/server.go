@@ -64,7 +64,7 @@ func New(d Deps) (*Server, error) {
 		d.Log = slog.Default()
 	}
 	s := &Server{cfg: d.Config, store: d.Store, kv: d.KV, log: d.Log, now: time.Now,
-		cache: lookups{codes: map[string]cachedCode{}, surveys: map[string]cachedSurvey{}}}
+		cache: newLookups()}
 	s.progressCache.entries = map[string]*progressEntry{}
 	s.app = casework.New(d.Store, d.KV, d.Log)
 	s.app.SetClock(func() time.Time { return s.now() })

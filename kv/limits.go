@@ -2,6 +2,7 @@ package kv
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -22,20 +23,53 @@ func (c *Client) limitKey(key string) string { return c.ns + "lim:" + key }
 // windows (a window starts at its key's first event). It returns whether
 // every budget allowed the event and, when not, how long until the fullest
 // one's window ends. Refused events count too, so a client that keeps trying
-// stays refused. One pipelined INCR per budget, no Lua and no MULTI: the
-// in-process Redis answers each command with a write of its own, and runs a
-// script in a fresh interpreter (about 0.5 ms under its global lock). A
-// second round trip, rare, starts a window's expiry or reads a refusal's wait.
+// stays refused.
 func (c *Client) AllowAll(ctx context.Context, limits []Limit) (bool, time.Duration, error) {
+	a, err := c.Admit(ctx, limits, "", "")
+	return a.Allowed, a.Retry, err
+}
+
+// Admission is Redis's answer to a submission before it is stored.
+type Admission struct {
+	// Allowed: every budget allowed the submission; else Retry is how long
+	// until the fullest one's window ends.
+	Allowed bool
+	Retry   time.Duration
+	// Holder is the id of the stored response that holds the uniqueness key
+	// asked about ("" when Redis knows of none).
+	Holder string
+}
+
+// Admit takes one event from each budget (as AllowAll) and, in the same
+// round trip, reads who holds the uniqueness key once of survey surveyID
+// (none asked when once is ""). One pipelined INCR per budget and one HGET,
+// no Lua and no MULTI: the in-process Redis answers each command with a
+// write of its own, and runs a script in a fresh interpreter (about 0.5 ms
+// under its global lock). A second round trip, rare, starts a window's
+// expiry or reads a refusal's wait.
+func (c *Client) Admit(ctx context.Context, limits []Limit, surveyID, once string) (Admission, error) {
 	incr := make([]*redis.IntCmd, len(limits))
-	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+	var holder *redis.StringCmd
+	cmds, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, l := range limits {
 			incr[i] = p.Incr(ctx, c.limitKey(l.Key))
 		}
+		if once != "" {
+			holder = p.HGet(ctx, c.onceKey(surveyID), once)
+		}
 		return nil
 	})
-	if err != nil {
-		return false, 0, fmt.Errorf("%w: rate limit: %v", ErrUnavailable, err)
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return Admission{}, fmt.Errorf("%w: rate limit: %v", ErrUnavailable, err)
+	}
+	for _, cmd := range cmds {
+		if err := cmd.Err(); err != nil && !errors.Is(err, redis.Nil) {
+			return Admission{}, fmt.Errorf("%w: rate limit: %v", ErrUnavailable, err)
+		}
+	}
+	a := Admission{}
+	if holder != nil {
+		a.Holder = holder.Val()
 	}
 	ttl := make([]*redis.DurationCmd, len(limits))
 	follow := false
@@ -52,7 +86,7 @@ func (c *Client) AllowAll(ctx context.Context, limits []Limit) (bool, time.Durat
 	}
 	if follow {
 		if _, err := p.Exec(ctx); err != nil {
-			return false, 0, fmt.Errorf("%w: rate limit: %v", ErrUnavailable, err)
+			return Admission{}, fmt.Errorf("%w: rate limit: %v", ErrUnavailable, err)
 		}
 	}
 	ok, retry := true, time.Duration(0)
@@ -66,16 +100,17 @@ func (c *Client) AllowAll(ctx context.Context, limits []Limit) (bool, time.Durat
 			// A window whose expiry was never set (a process stopped between
 			// its INCR and EXPIRE): start it now rather than refuse for ever.
 			if err := c.rdb.Expire(ctx, c.limitKey(l.Key), time.Minute).Err(); err != nil {
-				return false, 0, fmt.Errorf("%w: rate limit: %v", ErrUnavailable, err)
+				return Admission{}, fmt.Errorf("%w: rate limit: %v", ErrUnavailable, err)
 			}
 			wait = time.Minute
 		}
 		retry = max(retry, wait, time.Second)
 	}
-	if ok {
-		return true, 0, nil
+	a.Allowed = ok
+	if !ok {
+		a.Retry = min(retry, time.Minute)
 	}
-	return false, min(retry, time.Minute), nil
+	return a, nil
 }
 
 // EndSurvey drops what Redis holds for a survey that has closed: its

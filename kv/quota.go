@@ -109,10 +109,40 @@ func (c *Client) QuotaUsed(ctx context.Context, surveyID, code string) (int64, e
 	return n - quotaBase, nil
 }
 
-// ForgetQuota drops code's counter, so the next TakeQuota asks for a reload.
-func (c *Client) ForgetQuota(ctx context.Context, surveyID, code string) error {
-	if err := c.rdb.Del(ctx, c.quotaKey(surveyID, code)).Err(); err != nil {
-		return fmt.Errorf("%w: forget quota: %v", ErrUnavailable, err)
+// RaiseQuota raises code's counter, when loaded, to at least places used:
+// after places were taken in the store while Redis was away, the counter
+// lags them. It never lowers a counter, nor drops it: places taken in it
+// meanwhile (by any replica) are kept, where a counter dropped and loaded
+// again from the store would miss those not yet stored. A counter that is
+// not loaded is left for the next TakeQuota to load from the store. No Lua:
+// WATCH, then the missing places added in MULTI.
+func (c *Client) RaiseQuota(ctx context.Context, surveyID, code string, places int64) error {
+	k := c.quotaKey(surveyID, code)
+	raise := func(tx *redis.Tx) error {
+		v, err := tx.Get(ctx, k).Int64()
+		if errors.Is(err, redis.Nil) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if v < quotaBase || v-quotaBase >= places {
+			return nil
+		}
+		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.IncrBy(ctx, k, places-(v-quotaBase))
+			return nil
+		})
+		return err
+	}
+	var err error
+	for attempt := 0; attempt < 10; attempt++ {
+		if err = c.rdb.Watch(ctx, raise, k); !errors.Is(err, redis.TxFailedErr) {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%w: raise quota: %v", ErrUnavailable, err)
 	}
 	return nil
 }

@@ -164,10 +164,12 @@ func (s *Store) writeBatch(ctx context.Context, c *chainState, batch []*appendRe
 	_, err := col.InsertMany(ctx, docs, options.InsertMany().SetOrdered(true))
 	if err == nil {
 		c.seq, c.hash, c.refused = seq, hash, 0
-		s.hintAfterBatch(ctx, batch[0].r.SurveyID, c)
+		// Answer first: the hint and checkpoint are this flush's own
+		// writes, and no respondent whose answers are stored waits for them.
 		for _, q := range batch {
 			q.done <- nil
 		}
+		s.hintAfterBatch(ctx, batch[0].r.SurveyID, c)
 		return nil
 	}
 	// Ordered: the documents before the first failure are stored.

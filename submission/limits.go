@@ -27,6 +27,30 @@ func (p *Protocol) allow(ctx context.Context, limits []kv.Limit) (bool, time.Dur
 		p.fallbackOff(ctx)
 		return ok, retry
 	}
+	return p.allowLocally(limits, err)
+}
+
+// admit takes one event from every budget and, in the same round trip,
+// asks Redis who holds the response's uniqueness key (holder "" when Redis
+// knows of none, or is away: then the store decides). While Redis is
+// unreachable the budgets fall back as in allow.
+func (p *Protocol) admit(ctx context.Context, limits []kv.Limit, surveyID, once string) (ok bool, retry time.Duration, holder string) {
+	actx, cancel := context.WithTimeout(ctx, redisBudget)
+	defer cancel()
+	a, err := p.d.KV.Admit(actx, limits, surveyID, once)
+	if errors.Is(actx.Err(), context.Canceled) {
+		return false, 0, "" // the client left: nothing to say about Redis
+	}
+	if err == nil {
+		p.fallbackOff(actx)
+		return a.Allowed, a.Retry, a.Holder
+	}
+	ok, retry = p.allowLocally(limits, err)
+	return ok, retry, ""
+}
+
+// allowLocally counts limits in this process, Redis being unreachable.
+func (p *Protocol) allowLocally(limits []kv.Limit, err error) (bool, time.Duration) {
 	p.fallbackOn(err)
 	now := p.d.Now()
 	for _, l := range limits {
@@ -50,21 +74,29 @@ func (p *Protocol) fallbackOff(ctx context.Context) {
 	}
 	p.d.Log.Info("redis reachable again: rate limits back on redis")
 	p.d.Fallback(false)
-	// Quotas counted in the store meanwhile left Redis's counters behind
-	// (a Redis that kept its data) or without them (one that lost it): drop
-	// them so the next submission reloads each from the store.
+	// Quotas counted in the store meanwhile left Redis's counters behind (a
+	// Redis that kept its data) or without them (one that lost it): raise
+	// each kept counter to the places this process saw taken in the store;
+	// one that is gone is loaded from the store by the next submission.
+	// Raised, not dropped: a counter dropped would lose the places other
+	// replicas are taking in it meanwhile, and a reload would miss those
+	// not yet stored.
 	for _, fc := range p.local.takeFallbackCodes() {
 		mu := p.quotaLocks.get(fc.code)
 		mu.Lock()
-		if err := p.d.KV.ForgetQuota(ctx, fc.survey, fc.code); err != nil {
+		if err := p.d.KV.RaiseQuota(ctx, fc.survey, fc.code, fc.places); err != nil {
 			p.d.Log.Warn("could not reset a quota counter after the Redis outage", "error", err)
 		}
 		mu.Unlock()
 	}
 }
 
-// fallbackCode is a code whose quota was counted in the store.
-type fallbackCode struct{ survey, code string }
+// fallbackCode is a code whose quota was counted in the store, with the
+// places known taken.
+type fallbackCode struct {
+	survey, code string
+	places       int64
+}
 
 // localLimiter is a fixed-window per-minute counter per key.
 type localLimiter struct {
@@ -109,7 +141,7 @@ func (l *localLimiter) takeFallbackCodes() []fallbackCode {
 	defer l.mu.Unlock()
 	out := make([]fallbackCode, 0, len(l.fallbackCodes))
 	for c := range l.fallbackCodes {
-		out = append(out, fallbackCode{survey: l.surveys[c], code: c})
+		out = append(out, fallbackCode{survey: l.surveys[c], code: c, places: l.fallbackCodes[c]})
 	}
 	l.fallbackCodes, l.surveys = nil, nil
 	return out

@@ -23,12 +23,13 @@ import (
 // KV is what the protocol needs of Redis (kv.Client).
 type KV interface {
 	AllowAll(ctx context.Context, limits []kv.Limit) (bool, time.Duration, error)
+	Admit(ctx context.Context, limits []kv.Limit, surveyID, once string) (kv.Admission, error)
 	OnceHolder(ctx context.Context, surveyID, key string) (string, error)
 	MarkOnce(ctx context.Context, surveyID, key, id string, until time.Time) error
 	TakeQuota(ctx context.Context, surveyID, code string, quota int) error
 	LoadQuota(ctx context.Context, surveyID, code string, stored int64, until time.Time) error
 	ReleaseQuota(ctx context.Context, surveyID, code string) error
-	ForgetQuota(ctx context.Context, surveyID, code string) error
+	RaiseQuota(ctx context.Context, surveyID, code string, places int64) error
 	QuotaUsed(ctx context.Context, surveyID, code string) (int64, error)
 	EndSurvey(ctx context.Context, surveyID string) error
 }

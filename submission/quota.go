@@ -101,8 +101,8 @@ func (p *Protocol) quotaFromStore(ctx context.Context, sv *survey.Survey, code *
 		if stored {
 			p.local.setFallbackCount(sv.ID, code.Code, place)
 			// Should Redis be back already, its counter now lags the store:
-			// drop it (best effort) so the next submission reloads it.
-			_ = p.d.KV.ForgetQuota(bg, sv.ID, code.Code)
+			// raise it (best effort) to this place.
+			_ = p.d.KV.RaiseQuota(bg, sv.ID, code.Code, place)
 		} else if err := p.d.Store.ReleaseQuotaSlot(bg, code.Code, place); err != nil {
 			p.d.Log.Warn("could not give back a quota place taken during the Redis outage", "survey", code.SurveyID, "error", err)
 		}

@@ -27,22 +27,30 @@ func (p *Protocol) Submit(ctx context.Context, req Request) Outcome {
 	if out.Ends() {
 		return out
 	}
-	if ok, retry := p.allow(ctx, []kv.Limit{
+	limits := []kv.Limit{
 		{Key: "addr:" + req.AddrHash, PerMinute: p.d.Limits.PerAddr},
 		{Key: "code:" + sv.ID + ":" + code.Code, PerMinute: p.d.Limits.PerCode},
 		{Key: "survey:" + sv.ID, PerMinute: p.d.Limits.PerSurvey},
-	}); !ok {
-		return Outcome{Kind: TooMany, Msg: MsgTooMany, Retry: retry}
 	}
+	// The answers are checked first (no round trip), so that the budgets
+	// and the uniqueness mark are asked of Redis in one; an invalid
+	// submission still spends its budgets, as every refused one does.
 	r, out := p.build(sv, code, req, id)
 	if out.Ends() {
+		if ok, retry := p.allow(ctx, limits); !ok {
+			return Outcome{Kind: TooMany, Msg: MsgTooMany, Retry: retry}
+		}
 		return out
 	}
 	// A code or device already known to have answered is refused without
 	// asking the store (on the embedded store that question reads every
 	// stored response). Unknown, or Redis away: the store decides.
 	once := store.OnceKey(r)
-	if holder, _ := p.d.KV.OnceHolder(ctx, sv.ID, once); holder != "" && holder != r.ID {
+	ok, retry, holder := p.admit(ctx, limits, sv.ID, once)
+	if !ok {
+		return Outcome{Kind: TooMany, Msg: MsgTooMany, Retry: retry}
+	}
+	if holder != "" && holder != r.ID {
 		return p.repeated(code)
 	}
 	done := func(stored bool) {}

@@ -45,6 +45,7 @@ func runBench(ctx context.Context, args []string) error {
 	compare := fs.String("compare-redis", "", "also run the submissions right after with this real Redis (same store), and print the ratio")
 	sustained := fs.Int("sustained", 0, "submit this many sheets instead of a timed run, and print the rate per tenth and the idle CPU after")
 	idle := fs.Duration("idle", 10*time.Second, "how long --sustained measures the idle CPU after its run")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the submission runs to this file")
 	if err := parseArgs(fs, args[1:]); err != nil {
 		return err
 	}
@@ -56,6 +57,13 @@ func runBench(ctx context.Context, args []string) error {
 		return err
 	}
 	defer b.close()
+	if *profile != "" {
+		stop, err := startProfile(*profile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	cfg, sv, codes := b.cfg, b.survey, b.codes
 	redisKind := "in-process Redis"
 	if cfg.RedisURL != "" {
@@ -72,8 +80,9 @@ func runBench(ctx context.Context, args []string) error {
 	if err := b.warm(ctx, sub); err != nil {
 		return err
 	}
-	res := b.submit(ctx, sub, *conc, *dur)
-	printSubmit("submit ("+redisKind+")", res)
+	var res loadtest.Result
+	note := measured(func() int64 { res = b.submit(ctx, sub, *conc, *dur); return res.Requests })
+	printSubmit("submit ("+redisKind+")", res, note)
 	if *compare != "" {
 		url, err := b.serveWith(ctx, *compare)
 		if err != nil {
@@ -83,8 +92,9 @@ func runBench(ctx context.Context, args []string) error {
 		if err := b.warm(ctx, osub); err != nil {
 			return err
 		}
-		other := b.submit(ctx, osub, *conc, *dur)
-		printSubmit("submit (Redis at "+*compare+", same store)", other)
+		var other loadtest.Result
+		note := measured(func() int64 { other = b.submit(ctx, osub, *conc, *dur); return other.Requests })
+		printSubmit("submit (Redis at "+*compare+", same store)", other, note)
 		fmt.Printf("ratio %s / Redis at %s: %.3f\n", redisKind, *compare, res.Rate()/other.Rate())
 	}
 
@@ -100,10 +110,10 @@ func runBench(ctx context.Context, args []string) error {
 	return nil
 }
 
-func printSubmit(what string, res loadtest.Result) {
-	fmt.Printf("%s: %d requests, %d errors, %.1f submissions/s, p50 %v p95 %v p99 %v, statuses %v\n",
+func printSubmit(what string, res loadtest.Result, note string) {
+	fmt.Printf("%s: %d requests, %d errors, %.1f submissions/s, p50 %v p95 %v p99 %v, statuses %v; %s\n",
 		what, res.Requests, res.Errors, res.Rate(), res.P50.Round(time.Microsecond), res.P95.Round(time.Microsecond),
-		res.P99.Round(time.Microsecond), res.Statuses)
+		res.P99.Round(time.Microsecond), res.Statuses, note)
 }
 
 func printInsert(what string, res loadtest.Result) {

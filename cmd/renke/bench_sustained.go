@@ -18,10 +18,14 @@ func (b *bench) sustained(ctx context.Context, sub *loadtest.Submitter, n, conc 
 	for w := range rngs {
 		rngs[w] = rand.New(rand.NewPCG(uint64(w), uint64(time.Now().UnixNano())))
 	}
-	res := loadtest.RunN(ctx, conc, n, func(ctx context.Context, w, i int) (int, error) {
-		code := b.codes[i%len(b.codes)]
-		body := loadtest.Body(rngs[w], b.survey.Forms[code.Group.Form()], code.Group, time.Now())
-		return sub.Submit(ctx, code.Code, body, "")
+	var res loadtest.Sustained
+	note := measured(func() int64 {
+		res = loadtest.RunN(ctx, conc, n, func(ctx context.Context, w, i int) (int, error) {
+			code := b.codes[i%len(b.codes)]
+			body := loadtest.Body(rngs[w], b.survey.Forms[code.Group.Form()], code.Group, time.Now())
+			return sub.Submit(ctx, code.Code, body, "")
+		})
+		return res.Requests
 	})
 	tenths := make([]string, len(res.Tenths))
 	for i, r := range res.Tenths {
@@ -30,6 +34,7 @@ func (b *bench) sustained(ctx context.Context, sub *loadtest.Submitter, n, conc 
 	fmt.Printf("sustained: %d submissions, %d errors, %.1f submissions/s overall, p50 %v p99 %v, statuses %v\n",
 		res.Requests, res.Errors, res.Rate(), res.P50.Round(time.Microsecond), res.P99.Round(time.Microsecond), res.Statuses)
 	fmt.Printf("per tenth (submissions/s): %s; last tenth / first tenth %.2f\n", strings.Join(tenths, " "), res.Flatness())
+	fmt.Println(note)
 	keys, err := b.env.kv.Redis().DBSize(ctx).Result()
 	if err != nil {
 		return fmt.Errorf("count redis keys: %w", err)

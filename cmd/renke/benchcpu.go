@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -30,4 +31,33 @@ func startProfile(path string) (stop func(), err error) {
 		return nil, fmt.Errorf("--cpuprofile: %w", err)
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// loadAverage is the machine's one-minute load average, as /proc/loadavg
+// gives it ("?" where there is none): on a shared machine, the figure to
+// read each measurement beside.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	if f := strings.Fields(string(b)); len(f) > 0 {
+		return f[0]
+	}
+	return "?"
+}
+
+// measured runs run, which returns how many requests it made, and says
+// the load average before and after and this process's CPU per request
+// (server, embedded store and in-process Redis; not a separate
+// redis-server's).
+func measured(run func() int64) string {
+	load0, cpu0 := loadAverage(), cpuTime()
+	n := run()
+	cpu := cpuTime() - cpu0
+	per := time.Duration(0)
+	if n > 0 {
+		per = cpu / time.Duration(n)
+	}
+	return fmt.Sprintf("load average %s → %s, CPU %v per request (this process)", load0, loadAverage(), per.Round(time.Microsecond))
 }
