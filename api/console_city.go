@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"html/template"
-	"io"
 	"net/http"
 	"time"
 
@@ -14,7 +13,7 @@ import (
 	"renke/account"
 	"renke/config"
 	"renke/report/render"
-	"renke/reporting/view"
+	"renke/reporting"
 	"renke/survey"
 	"renke/web/console"
 )
@@ -30,8 +29,8 @@ func (s *Server) cityRows(c *gin.Context) ([]render.CityRow, error) {
 		return nil, err
 	}
 	filter := surveyFilter(userOf(c), countyNames(counties))
-	rows, err := view.CityRows(c.Request.Context(), s.store, filter, s.reports.Build)
-	if errors.Is(err, view.ErrNoSurveys) {
+	rows, err := reporting.CityRows(c.Request.Context(), s.store, filter, s.reports.Build)
+	if errors.Is(err, reporting.ErrNoSurveys) {
 		return nil, nil
 	}
 	return rows, err
@@ -60,14 +59,10 @@ func (s *Server) cityPage(c *gin.Context) {
 
 // cityFile is GET /console/city.xlsx and /console/city.html: the city view as a file.
 func (s *Server) cityFile(format string) gin.HandlerFunc {
-	type kind struct {
-		write func(io.Writer, []render.CityRow, time.Time, string) error
-		mime  string
+	k, ok := render.CityFormatNamed(format)
+	if !ok {
+		panic("api: no city format " + format)
 	}
-	k := map[string]kind{
-		"xlsx": {render.CityXLSX, xlsxType},
-		"html": {render.CityHTML, "text/html; charset=utf-8"},
-	}[format]
 	return func(c *gin.Context) {
 		rows, err := s.cityRows(c)
 		if err != nil {
@@ -79,13 +74,13 @@ func (s *Server) cityFile(format string) gin.HandlerFunc {
 			return
 		}
 		var buf bytes.Buffer
-		if err := k.write(&buf, rows, time.Now().UTC(), config.Version); err != nil {
+		if err := k.Write(&buf, rows, time.Now().UTC(), config.Version); err != nil {
 			s.fail(c, err)
 			return
 		}
 		if format == "html" {
 			c.Header("Content-Security-Policy", reportFileCSP)
 		}
-		attachment(c, "city-"+time.Now().In(survey.Shanghai).Format("20060102")+"."+format, k.mime, buf.Bytes())
+		attachment(c, "city-"+time.Now().In(survey.Shanghai).Format("20060102")+"."+k.Ext, k.MediaType, buf.Bytes())
 	}
 }

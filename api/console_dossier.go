@@ -25,12 +25,16 @@ func (s *Server) dossierZIP(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	rep, d, err := s.reports.Build(ctx, s.store, sv.ID)
+	d, err := s.reports.Build(ctx, s.store, sv.ID)
 	if err != nil {
 		if s.reportStoreDown(c, err) {
 			return
 		}
 		s.fail(c, cerr(http.StatusConflict, "暂不能生成复核包："+err.Error()))
+		return
+	}
+	if !d.HasData() {
+		noData(c, d)
 		return
 	}
 	codes, err := s.store.Codes(ctx, sv.ID)
@@ -39,7 +43,7 @@ func (s *Server) dossierZIP(c *gin.Context) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := dossier.Write(&buf, dossier.FromReport(rep, d, codes), s.cfg.Signing); err != nil {
+	if err := dossier.Write(&buf, dossier.FromReport(d, codes), s.cfg.Signing); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"time"
@@ -17,7 +16,6 @@ import (
 	"renke/report"
 	"renke/report/render"
 	"renke/reporting"
-	"renke/reporting/view"
 	"renke/sheets"
 	"renke/survey"
 	"renke/web/console"
@@ -62,7 +60,7 @@ func (s *Server) reportPage(c *gin.Context) {
 func (s *Server) renderReport(c *gin.Context, status int, sv *survey.Survey, msg, flashMsg string) {
 	page := console.ReportPage{Survey: sv, CanOverride: userOf(c).Can(account.OverrideExclusion)}
 	page.CanSetRules = page.CanOverride
-	rep, d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
+	d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
 	if err != nil && s.reportStoreDown(c, err) {
 		return
 	}
@@ -70,6 +68,10 @@ func (s *Server) renderReport(c *gin.Context, status int, sv *survey.Survey, msg
 		page.NoReport = err.Error()
 	}
 	if d != nil { // a report, or the data without one (no valid response yet)
+		rep := d.Report
+		if rep == nil {
+			page.NoReport, page.NoData = d.NoData, d.NoDataMessage()
+		}
 		page.Report, page.Overrides = rep, d.Overrides
 		qs := d.Quality.Summary()
 		if rep != nil && rep.Quality != nil {
@@ -112,6 +114,9 @@ func (s *Server) reportStoreDown(c *gin.Context, err error) bool {
 	return false
 }
 
+// xlsxType is the media type of an Excel workbook (render's, defined once).
+const xlsxType = render.XLSXType
+
 // reportFileCSP is the policy of a downloaded report page: its own inline CSS
 // and SVG, no script.
 const reportFileCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
@@ -119,41 +124,41 @@ const reportFileCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src da
 // reportFile serves the report as a downloadable file in one format
 // (GET /console/surveys/:id/report.html, .pdf, .xlsx).
 func (s *Server) reportFile(format string) gin.HandlerFunc {
-	type kind struct {
-		render func(io.Writer, *render.Input) error
-		mime   string
+	f, ok := render.FormatNamed(format)
+	if !ok {
+		panic("api: no report format " + format)
 	}
-	k := map[string]kind{
-		"html": {render.HTML, "text/html; charset=utf-8"},
-		"pdf":  {render.PDF, "application/pdf"},
-		"xlsx": {render.XLSX, xlsxType},
-	}[format]
 	return func(c *gin.Context) {
 		sv, err := s.surveyFor(c, account.ViewReports)
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
-		rep, d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
+		in, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
 		if err != nil && s.reportStoreDown(c, err) {
 			return
 		}
-		var in *render.Input
-		switch {
-		case d != nil: // a report, or the data without one (no valid response yet)
-			in = view.Input(rep, d)
-		default:
-			in = &render.Input{Survey: sv, NoData: err.Error()}
+		if in == nil { // a report, or the data without one (no valid response yet), else why not
+			in = &report.Published{Survey: sv, NoData: err.Error()}
 		}
 		var buf bytes.Buffer
-		if err := k.render(&buf, in); err != nil {
+		if err := f.Write(&buf, in); err != nil {
 			s.fail(c, err)
 			return
 		}
 		// The HTML file carries its own inline CSS and SVG and no script.
 		c.Header("Content-Security-Policy", reportFileCSP)
-		attachment(c, fmt.Sprintf("report-%s.%s", sv.ID, format), k.mime, buf.Bytes())
+		attachment(c, fmt.Sprintf("report-%s.%s", sv.ID, f.Ext), f.MediaType, buf.Bytes())
 	}
+}
+
+// noData answers 409 for a survey without estimates (no valid response
+// yet): the no-data message in JSON, marked no_data, for the JSON API and
+// for the downloads that need estimates (replication file, evaluator's
+// package), which the console's report page does not offer then.
+func noData(c *gin.Context, d *report.Published) {
+	c.AbortWithStatusJSON(http.StatusConflict, gin.H{"error": d.NoDataMessage(), "no_data": true,
+		"survey_id": d.Survey.ID, "responses": len(d.Responses)})
 }
 
 // exportCSV is GET /console/surveys/:id/export.csv: the replication file.
@@ -163,7 +168,7 @@ func (s *Server) exportCSV(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	rep, d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
+	d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
 	if err != nil {
 		if s.reportStoreDown(c, err) {
 			return
@@ -171,8 +176,12 @@ func (s *Server) exportCSV(c *gin.Context) {
 		s.fail(c, cerr(http.StatusConflict, "暂不能导出："+err.Error()))
 		return
 	}
+	if !d.HasData() {
+		noData(c, d)
+		return
+	}
 	var buf bytes.Buffer
-	if err := reporting.WriteReplication(&buf, rep, d); err != nil {
+	if err := report.WriteReplication(&buf, d); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -235,7 +244,7 @@ func (s *Server) apiReport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	rep, _, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
+	d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
 	if err != nil {
 		if s.reportStoreDown(c, err) {
 			return
@@ -243,7 +252,17 @@ func (s *Server) apiReport(c *gin.Context) {
 		s.fail(c, cerr(http.StatusConflict, "报告暂不能生成："+err.Error()))
 		return
 	}
-	c.JSON(http.StatusOK, rep)
+	if !d.HasData() {
+		noData(c, d)
+		return
+	}
+	f, _ := render.FormatNamed("json")
+	var buf bytes.Buffer
+	if err := f.Write(&buf, d); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Data(http.StatusOK, f.MediaType, buf.Bytes())
 }
 
 // auditChainView is what verifying the audit chain found, for a page.

@@ -231,9 +231,6 @@ func (s *Server) planXLSX(c *gin.Context) {
 	attachment(c, fmt.Sprintf("plan-%s.xlsx", sv.ID), xlsxType, buf.Bytes())
 }
 
-// xlsxType is the media type of an Excel workbook.
-const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 // apiPutFrame is PUT /api/v1/surveys/:id/frame: a JSON frame or an .xlsx body.
 func (s *Server) apiPutFrame(c *gin.Context) {
 	sv, err := s.surveyFor(c, account.EditSurvey)

@@ -10,7 +10,6 @@ import (
 
 	"renke/account"
 	"renke/report"
-	"renke/reporting"
 	"renke/survey"
 	"renke/web/console"
 )
@@ -30,8 +29,8 @@ func findingFor(qs *report.QualitySummary, rule, school, group string) (report.F
 }
 
 // evidence is the finding's responses as rows, in submission order.
-func evidence(d *reporting.Data, f report.Finding) ([]string, []console.EvidenceRow) {
-	items := reporting.ItemIDs(d.Survey)
+func evidence(d *report.Published, f report.Finding) ([]string, []console.EvidenceRow) {
+	items := report.ItemIDs(d.Survey)
 	want := map[string]bool{}
 	for _, id := range f.ResponseIDs {
 		want[id] = true
@@ -86,15 +85,18 @@ func evidence(d *reporting.Data, f report.Finding) ([]string, []console.Evidence
 }
 
 // stuffingEvidence builds the report and finds the finding the request names.
-func (s *Server) stuffingEvidence(c *gin.Context, sv *survey.Survey) (report.Finding, *reporting.Data, error) {
-	rep, d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
+func (s *Server) stuffingEvidence(c *gin.Context, sv *survey.Survey) (report.Finding, *report.Published, error) {
+	d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
 	if errors.Is(err, survey.ErrUnavailable) {
 		return report.Finding{}, nil, err
 	}
 	if err != nil {
 		return report.Finding{}, nil, cerr(http.StatusConflict, "报告暂不能生成："+err.Error())
 	}
-	f, ok := findingFor(rep.Quality, c.Query("rule"), c.Query("school"), c.Query("group"))
+	if !d.HasData() {
+		return report.Finding{}, nil, cerr(http.StatusConflict, "报告暂不能生成："+d.NoData)
+	}
+	f, ok := findingFor(d.Report.Quality, c.Query("rule"), c.Query("school"), c.Query("group"))
 	if !ok {
 		return report.Finding{}, nil, cerr(http.StatusNotFound, "没有这项作答模式证据（规则、学校或群体不符，或已不再列出）")
 	}
@@ -103,7 +105,7 @@ func (s *Server) stuffingEvidence(c *gin.Context, sv *survey.Survey) (report.Fin
 
 // stuffingFinding reads survey :id (for a user who may view reports) and
 // the finding the query names; on failure it has answered (ok false).
-func (s *Server) stuffingFinding(c *gin.Context) (*survey.Survey, report.Finding, *reporting.Data, bool) {
+func (s *Server) stuffingFinding(c *gin.Context) (*survey.Survey, report.Finding, *report.Published, bool) {
 	sv, err := s.surveyFor(c, account.ViewReports)
 	if err != nil {
 		s.fail(c, err)

@@ -42,9 +42,13 @@ func stored(t *testing.T, st *store.Store, id string) []survey.Response {
 // the chain head, which depends on the random code tokens, is left out.
 func buildReport(t *testing.T, st *store.Store, id string) *report.Report {
 	t.Helper()
-	rep, d, err := reporting.Build(context.Background(), st, id)
+	d, err := reporting.Build(context.Background(), st, id)
 	if err != nil {
 		t.Fatal(err)
+	}
+	rep := d.Report
+	if rep == nil {
+		t.Fatalf("no report: %s", d.NoData)
 	}
 	if d.ChainError != nil {
 		t.Fatalf("chain: %v", d.ChainError)
@@ -61,12 +65,12 @@ func buildReport(t *testing.T, st *store.Store, id string) *report.Report {
 // quality rules and estimator.
 func estimate(t *testing.T, sv *survey.Survey, frame *sampling.Frame, rs []survey.Response) *report.Report {
 	t.Helper()
-	d := &reporting.Data{Survey: sv, Frame: frame, Responses: rs}
+	d := &report.Published{Survey: sv, Frame: frame, Responses: rs}
 	var err error
 	if d.Quality, err = report.CheckQuality(rs, report.DefaultQualityConfig()); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := reporting.Estimate(d)
+	rep, err := report.EstimateSurvey(d)
 	if err != nil {
 		t.Fatal(err)
 	}

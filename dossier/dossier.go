@@ -12,7 +12,6 @@ import (
 
 	"renke/account"
 	"renke/report"
-	"renke/reporting"
 	"renke/sampling"
 	"renke/survey"
 )
@@ -53,11 +52,11 @@ type Contents struct {
 	Version   string // renke's version
 }
 
-// FromReport takes the contents of a package from a built report and the
-// survey's access codes.
-func FromReport(rep *report.Report, d *reporting.Data, codes []survey.Code) *Contents {
+// FromReport takes the contents of a package from a built report (with its
+// estimates: Published.HasData) and the survey's access codes.
+func FromReport(d *report.Published, codes []survey.Code) *Contents {
 	c := &Contents{Survey: d.Survey, Frame: d.Frame, Plan: d.Plan, Codes: codes, Responses: d.Responses,
-		Overrides: d.Overrides, Audit: d.Audit, Report: rep, Generated: d.Generated, Version: d.Version}
+		Overrides: d.Overrides, Audit: d.Audit, Report: d.Report, Generated: d.Generated, Version: d.Version}
 	if d.Quality != nil {
 		c.Quality = d.Quality.Config
 	}

@@ -10,7 +10,6 @@ import (
 	"renke/account"
 	"renke/demo"
 	"renke/report"
-	"renke/reporting"
 	"renke/sampling"
 	"renke/signing"
 	"renke/survey"
@@ -76,7 +75,7 @@ func demoContents(t testing.TB) *Contents {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := reporting.Estimate(d)
+	rep, err := report.EstimateSurvey(d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +165,7 @@ func demoContentsReport(t testing.TB, c *Contents) *Contents {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := reporting.Estimate(d)
+	rep, err := report.EstimateSurvey(d)
 	if err != nil {
 		t.Fatal(err)
 	}

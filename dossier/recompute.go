@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"renke/reporting"
+	"renke/report"
 	"renke/survey"
 )
 
@@ -81,7 +81,7 @@ func recompute(res *Result, c *Contents, files map[string][]byte) {
 		res.fail("重算：%v", err)
 		return
 	}
-	rep, err := reporting.Estimate(d)
+	rep, err := report.EstimateSurvey(d)
 	if err != nil {
 		res.fail("重算：%v", err)
 		return
@@ -93,7 +93,8 @@ func recompute(res *Result, c *Contents, files map[string][]byte) {
 		res.fail("%s：%s", FileResults, p)
 	}
 	var buf bytes.Buffer
-	if err := reporting.WriteReplication(&buf, rep, d); err != nil {
+	d.Report = rep
+	if err := report.WriteReplication(&buf, d); err != nil {
 		res.fail("重算 %s：%v", FileReplication, err)
 	} else {
 		compareLines(res, FileReplication, files[FileReplication], buf.Bytes())

@@ -12,7 +12,6 @@ import (
 
 	"renke/evidence"
 	"renke/report"
-	"renke/reporting"
 	"renke/signing"
 )
 
@@ -85,7 +84,7 @@ func build(c *Contents) ([]file, error) {
 		func() error { b, err := codesFile(c); return add(FileCodes, b, err) },
 		func() error {
 			var buf bytes.Buffer
-			err := reporting.WriteReplication(&buf, c.Report, d)
+			err := report.WriteReplication(&buf, d)
 			return add(FileReplication, buf.Bytes(), err)
 		},
 		func() error { b, err := codebook(c.Survey); return add(FileCodebook, b, err) },
@@ -104,7 +103,8 @@ func build(c *Contents) ([]file, error) {
 
 // derive rebuilds what the estimate is computed from out of the contents:
 // the quality rules run afresh over the responses and the overrides applied.
-func derive(c *Contents) (*reporting.Data, error) {
+// The published report is c's.
+func derive(c *Contents) (*report.Published, error) {
 	q, err := report.CheckQuality(c.Responses, c.Quality)
 	if err != nil {
 		return nil, fmt.Errorf("数据质量规则：%w", err)
@@ -112,7 +112,7 @@ func derive(c *Contents) (*reporting.Data, error) {
 	if err := q.Apply(c.Overrides); err != nil {
 		return nil, fmt.Errorf("人工复核决定：%w", err)
 	}
-	return &reporting.Data{Survey: c.Survey, Frame: c.Frame, Plan: c.Plan, Responses: c.Responses,
+	return &report.Published{Report: c.Report, Survey: c.Survey, Frame: c.Frame, Plan: c.Plan, Responses: c.Responses,
 		Quality: q, Overrides: c.Overrides, Audit: c.Audit}, nil
 }
 

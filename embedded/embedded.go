@@ -42,7 +42,10 @@ type Servers struct {
 	redis     *miniredis.Miniredis
 	stopClock func() // stops RealTime
 	file      string
-	mongoDir  string // the embedded FerretDB's SQLite directory; empty when not started here
+	mongoDir  string // the embedded FerretDB's SQLite directory (also when attached); empty without one
+
+	directOnce sync.Once
+	direct     *Direct
 }
 
 // Want says which embedded servers to start.
@@ -68,7 +71,7 @@ func Start(dataDir string, want Want, log *slog.Logger) (*Servers, error) {
 	s := &Servers{file: filepath.Join(dataDir, "embedded.json")}
 	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		lock.Close()
-		return attach(s.file, want)
+		return attach(dataDir, s.file, want)
 	}
 	s.lock = lock
 	if want.Mongo {
@@ -134,7 +137,7 @@ func quiet(log *slog.Logger) *slog.Logger {
 	return slog.New(&levelFilter{h: log.Handler(), min: slog.LevelError}).With("component", "ferretdb")
 }
 
-func attach(file string, want Want) (*Servers, error) {
+func attach(dataDir, file string, want Want) (*Servers, error) {
 	var b []byte
 	var err error
 	// The owner may be starting: give it a moment to publish its endpoints.
@@ -148,7 +151,13 @@ func attach(file string, want Want) (*Servers, error) {
 	if err != nil || json.Unmarshal(b, &ep) != nil || (want.Mongo && ep.MongoURI == "") || (want.Redis && ep.RedisURL == "") {
 		return nil, fmt.Errorf("%w (its endpoints in %s are unreadable); stop it or set RENKE_MONGO_URI", ErrLocked, file)
 	}
-	return &Servers{Endpoints: ep, Attached: true}, nil
+	s := &Servers{Endpoints: ep, Attached: true}
+	if want.Mongo {
+		if abs, err := filepath.Abs(filepath.Join(dataDir, "mongo")); err == nil {
+			s.mongoDir = abs // the owner's files: read directly, never indexed from here
+		}
+	}
+	return s, nil
 }
 
 // clockTick is how often RealTime ages the in-process Redis's keys. Each
@@ -185,7 +194,11 @@ func RealTime(m *miniredis.Miniredis) (stop func()) {
 
 // Close stops the servers this process started and releases the data directory.
 func (s *Servers) Close() {
-	if s == nil || s.Attached {
+	if s == nil {
+		return
+	}
+	s.direct.close()
+	if s.Attached {
 		return
 	}
 	if s.redis != nil {

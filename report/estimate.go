@@ -28,9 +28,6 @@ type Config struct {
 	// Forms are the questionnaires, for the item and dimension breakdowns.
 	// Without them only y_i is rated.
 	Forms map[survey.FormKind]survey.Questionnaire
-	// Scheme scores raw responses given to AddResponse; nil means
-	// survey.DefaultScheme(). Units carry their scores already.
-	Scheme survey.Scheme
 	// Bar is the pass mark; 0 means DefaultBar.
 	Bar float64
 }

@@ -66,20 +66,12 @@ func TestSurveyPipeline(t *testing.T) {
 	}
 	frame := map[string]float64{"parent|城区|g1-2": 900, "parent|城区|g7-9": 1500, "student|城区|g5-6": 700,
 		"parent|乡村|g1-2": 400, "public|城区": 50000}
-	e, err := NewEstimator(ConfigFor(sv, frame))
+	p := &Published{Survey: sv, Responses: rs, Quality: q}
+	rep, err := estimateSurvey(p, frame, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range rs {
-		d, _ := q.Decision(rs[i].ID)
-		if err := e.AddResponse(&rs[i], d.Excluded); err != nil {
-			t.Fatal(err)
-		}
-	}
-	rep, err := e.Report()
-	if err != nil {
-		t.Fatal(err)
-	}
+	p.Report = rep
 	qs := q.Summary()
 	rep.Quality, rep.ChainHead = &qs, "abc"
 	if rep.Counts != (Counts{Responses: len(rs), Excluded: 1, NoScore: 1, Valid: len(rs) - 2}) {
@@ -143,17 +135,7 @@ func TestSurveyPipeline(t *testing.T) {
 	}
 	// The replication file reproduces the overall and group estimates.
 	var buf bytes.Buffer
-	w, err := NewReplicationWriter(&buf, ItemColumns(sv.Forms))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range rs {
-		d, _ := q.Decision(rs[i].ID)
-		if err := w.Write(e.ReplicationRow(&rs[i], d)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Flush(); err != nil {
+	if err := WriteReplication(&buf, p); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), ",true,speeder,") {
@@ -176,20 +158,12 @@ func TestSurveyPipeline(t *testing.T) {
 	}
 }
 
-func TestAddResponseNeedsForms(t *testing.T) {
-	e, _ := NewEstimator(Config{})
-	r := &survey.Response{ID: "x", Group: survey.Parent, Answers: map[string]string{"c01": "1"}}
-	if err := e.AddResponse(r, false); err == nil || !strings.Contains(err.Error(), "没有 parent 组所答问卷") {
-		t.Errorf("got %v", err)
-	}
-}
-
-func TestItemColumns(t *testing.T) {
+func TestItemIDs(t *testing.T) {
 	forms := fixtureForms()
 	staff := forms[survey.StaffForm]
 	staff.Items = append(staff.Items, survey.Item{ID: "c1", Text: "同号", Dimension: "教育质量"})
 	forms[survey.StaffForm] = staff
-	got := strings.Join(ItemColumns(forms), ",")
+	got := strings.Join(ItemIDs(&survey.Survey{Forms: forms}), ",")
 	if want := "s1,s2,s3,t1,t2,t3,c1,c2,c3"; got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}

@@ -12,7 +12,6 @@ import (
 	"renke/account"
 	"renke/hashchain"
 	"renke/report"
-	"renke/store"
 	"renke/survey"
 )
 
@@ -65,7 +64,7 @@ func (c *Cache) AuditWalks() int64 { return c.walks.Load() }
 
 // trail is Trail from the last walk of the audit log while it is fresh; with
 // fresh set, from a walk that began after the call.
-func (c *Cache) trail(ctx context.Context, st *store.Store, surveyID string, fresh bool) ([]account.Entry, hashchain.Result, error) {
+func (c *Cache) trail(ctx context.Context, st Source, surveyID string, fresh bool) ([]account.Entry, hashchain.Result, error) {
 	called := time.Now()
 	for range 2 {
 		c.mu.Lock()
@@ -128,14 +127,14 @@ func (c *Cache) Extends() int64 { return c.extends.Load() }
 
 // Build computes the report of a survey as Build does, from cached data
 // brought up to date.
-func (c *Cache) Build(ctx context.Context, st *store.Store, surveyID string) (*report.Report, *Data, error) {
+func (c *Cache) Build(ctx context.Context, st Source, surveyID string) (*report.Published, error) {
 	sv, err := st.Survey(ctx, surveyID)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	l, err := c.data(ctx, st, sv, time.Now())
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	return c.finishMemo(ctx, st, l)
 }
@@ -158,7 +157,7 @@ func (c *Cache) held(id string, now time.Time) *loaded {
 // data returns the survey's data up to date: the held entry itself when the
 // survey had settled when it was read, else the entry extended by the
 // responses stored since (or all of them, read afresh, when none is held).
-func (c *Cache) data(ctx context.Context, st *store.Store, sv *survey.Survey, now time.Time) (*loaded, error) {
+func (c *Cache) data(ctx context.Context, st Source, sv *survey.Survey, now time.Time) (*loaded, error) {
 	if l := c.held(sv.ID, now); l != nil && l.final && l.survey.Updated.Equal(sv.Updated) {
 		return l, nil
 	}

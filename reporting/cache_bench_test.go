@@ -20,11 +20,11 @@ func BenchmarkReportBuild(b *testing.B) {
 	ctx := context.Background()
 	cached := func(b *testing.B) {
 		c := reporting.NewCache(1, time.Hour)
-		if _, _, err := c.Build(ctx, st, sv.ID); err != nil {
+		if _, err := c.Build(ctx, st, sv.ID); err != nil {
 			b.Fatal(err)
 		}
 		for b.Loop() {
-			if _, _, err := c.Build(ctx, st, sv.ID); err != nil {
+			if _, err := c.Build(ctx, st, sv.ID); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -33,7 +33,7 @@ func BenchmarkReportBuild(b *testing.B) {
 	closeSurvey(b, st, sv, time.Now().Add(-2*reporting.ClosedSettle))
 	b.Run("store", func(b *testing.B) {
 		for b.Loop() {
-			if _, _, err := reporting.Build(ctx, st, sv.ID); err != nil {
+			if _, err := reporting.Build(ctx, st, sv.ID); err != nil {
 				b.Fatal(err)
 			}
 		}

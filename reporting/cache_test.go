@@ -42,7 +42,7 @@ func closeSurvey(t testing.TB, st *store.Store, sv *survey.Survey, at time.Time)
 
 func build(t *testing.T, c *reporting.Cache, st *store.Store, id string) *report.Report {
 	t.Helper()
-	rep, _, err := c.Build(context.Background(), st, id)
+	rep, _, err := split(c.Build(context.Background(), st, id))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func lateResponse(sv *survey.Survey, id string) *survey.Response {
 // sameAsUncached fails unless rep equals a report built without the cache.
 func sameAsUncached(t *testing.T, st *store.Store, rep *report.Report) {
 	t.Helper()
-	plain, _, err := reporting.Build(context.Background(), st, rep.SurveyID)
+	plain, _, err := split(reporting.Build(context.Background(), st, rep.SurveyID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestCacheChecksTheChainItExtends(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 2 {
-		_, d, err := c.Build(ctx, st, sv.ID)
+		d, err := c.Build(ctx, st, sv.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,7 +154,7 @@ func TestCacheChecksTheChainItExtends(t *testing.T) {
 	if _, err := st.ResponsesOf(sv.ID).InsertOne(ctx, store.RawDocument(missing, missing.ID)); err != nil {
 		t.Fatal(err)
 	}
-	rep, d, err := c.Build(ctx, st, sv.ID)
+	rep, d, err := split(c.Build(ctx, st, sv.ID))
 	if err != nil || d.ChainError != nil || rep.ChainLength != 32 || c.Loads() != 1 || c.Extends() != 3 {
 		t.Fatalf("gap filled: %v, chain %v, length %d, %d loads, %d extensions", err, d.ChainError, rep.ChainLength, c.Loads(), c.Extends())
 	}
@@ -182,7 +182,7 @@ func TestCacheSharesAndExpires(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 6 {
 		wg.Go(func() {
-			if _, _, err := c.Build(context.Background(), st, a.ID); err != nil {
+			if _, err := c.Build(context.Background(), st, a.ID); err != nil {
 				t.Error(err)
 			}
 		})
@@ -233,7 +233,7 @@ func TestCacheUnderConcurrentAppends(t *testing.T) {
 			running = false
 		default:
 		}
-		rep, d, err := c.Build(ctx, st, sv.ID)
+		rep, d, err := split(c.Build(ctx, st, sv.ID))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -260,7 +260,7 @@ func TestCacheWalksTheAuditLogOnceForManyReports(t *testing.T) {
 	c := reporting.NewCache(4, time.Minute)
 	for range 2 {
 		for _, sv := range []*survey.Survey{a, b} {
-			if _, _, err := c.Build(ctx, st, sv.ID); err != nil {
+			if _, err := c.Build(ctx, st, sv.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -277,7 +277,7 @@ func TestCacheWalksTheAuditLogOnceForManyReports(t *testing.T) {
 	if err := st.AppendAudit(ctx, e); err != nil {
 		t.Fatal(err)
 	}
-	_, d, err := c.Build(ctx, st, b.ID)
+	d, err := c.Build(ctx, st, b.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"renke/report"
 
 	"renke/hashchain"
-	"renke/store"
 	"renke/survey"
 )
 
@@ -47,14 +46,15 @@ func responseAt(rs []survey.Response, seq int64) *survey.Response {
 }
 
 // auditAnchors is what the database says of the audit log's end.
-func auditAnchors(ctx context.Context, st *store.Store) ([]hashchain.Anchor, error) {
-	return st.Anchors(ctx, store.AuditChain)
+func auditAnchors(ctx context.Context, st Source) ([]hashchain.Anchor, error) {
+	return st.Anchors(ctx, checkpoint.AuditChain)
 }
 
 // signHeads puts into the report a checkpoint of each chain's verified head,
 // signed with the server's key, for the evaluator to keep with the report;
 // a chain that did not verify gets none.
-func signHeads(st *store.Store, rep *report.Report, d *Data) {
+func signHeads(st Source, d *report.Published) {
+	rep := d.Report
 	k := st.SigningKey()
 	if k == nil {
 		return

@@ -9,15 +9,13 @@ import (
 
 	"renke/config"
 	"renke/report"
-	"renke/store"
 )
 
 // built is a survey's last built report, kept with the fingerprint of
 // everything it was computed from.
 type built struct {
-	key  [sha256.Size]byte
-	rep  *report.Report
-	data *Data
+	key [sha256.Size]byte
+	pub *report.Published
 }
 
 // fingerprint hashes every input of a survey's report but the responses
@@ -25,7 +23,7 @@ type built struct {
 // once stored, and the head's hash covers every one before it): the survey,
 // frame and plan as read for l, the quality rules, the overrides and the
 // survey's audit trail with the audit chain's state.
-func fingerprint(ctx context.Context, st *store.Store, l *loaded, c *Cache) ([sha256.Size]byte, error) {
+func fingerprint(ctx context.Context, st Source, l *loaded, c *Cache) ([sha256.Size]byte, error) {
 	id := l.survey.ID
 	rules, err := st.QualityRules(ctx, id)
 	if err != nil {
@@ -56,32 +54,29 @@ func fingerprint(ctx context.Context, st *store.Store, l *loaded, c *Cache) ([sh
 // downloads then cost the check, not the estimation. A reused report gets
 // a fresh Data (its own generation time); reports with overrides no audit
 // entry records yet are always built afresh, since that depends on the time.
-func (c *Cache) finishMemo(ctx context.Context, st *store.Store, l *loaded) (*report.Report, *Data, error) {
+func (c *Cache) finishMemo(ctx context.Context, st Source, l *loaded) (*report.Published, error) {
 	key, err := fingerprint(ctx, st, l, c)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	c.mu.Lock()
 	b := c.built[l.survey.ID]
 	c.mu.Unlock()
 	if b != nil && b.key == key {
 		c.reused.Add(1)
-		d := *b.data
-		d.Generated = time.Now().UTC()
-		if b.rep == nil {
-			return nil, &d, report.ErrNoData
-		}
-		return b.rep, &d, nil
+		p := *b.pub
+		p.Generated = time.Now().UTC()
+		return &p, nil
 	}
-	rep, d, err := finish(ctx, st, l, c.trail)
-	if d != nil && len(d.Unaudited) == 0 && l.chainErr == nil {
+	p, err := finish(ctx, st, l, c.trail)
+	if p != nil && len(p.Unaudited) == 0 && l.chainErr == nil {
 		c.mu.Lock()
 		if _, held := c.entries[l.survey.ID]; held {
-			c.built[l.survey.ID] = &built{key: key, rep: rep, data: d}
+			c.built[l.survey.ID] = &built{key: key, pub: p}
 		}
 		c.mu.Unlock()
 	}
-	return rep, d, err
+	return p, err
 }
 
 // Reused counts the builds answered with a kept report.

@@ -51,7 +51,7 @@ func TestCacheReusesAReportUntilAnInputChanges(t *testing.T) {
 	if err := st.AddOverride(ctx, sv.ID, o); err != nil {
 		t.Fatal(err)
 	}
-	_, d, err := c.Build(ctx, st, sv.ID)
+	d, err := c.Build(ctx, st, sv.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

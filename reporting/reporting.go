@@ -6,7 +6,6 @@ package reporting
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -15,50 +14,22 @@ import (
 	"renke/hashchain"
 	"renke/report"
 	"renke/sampling"
-	"renke/store"
 	"renke/survey"
 )
 
-// Data is everything a report was computed from, for renderers and exports.
-type Data struct {
-	Survey    *survey.Survey
-	Frame     *sampling.Frame // nil when the survey has no frame
-	Plan      *sampling.Plan  // nil when no plan was drawn
-	Responses []survey.Response
-	Quality   *report.Quality
-	Overrides []report.Override
-	// Audit is the survey's audit trail, oldest first.
-	Audit []account.Entry
-	// AuditChain is the whole audit log's hash chain, verified when the
-	// report was built.
-	AuditChain hashchain.State
-	// Unaudited are the overrides no audit entry records (see unaudited);
-	// they are applied, and every report format warns of them.
-	Unaudited []report.Override
-	// ChainError names every break of the response chain (a
-	// *hashchain.Breaks), nil when it verifies.
-	ChainError error
-	// ResponseCheck and AuditCheck are the full results of checking the
-	// response chain and the audit log, as the JSON report carries them.
-	ResponseCheck, AuditCheck hashchain.Result
-	// Settings are the settings computed from, each checked against the
-	// newest audit entry that changed it.
-	Settings  []report.SettingCheck
-	Generated time.Time
-	Version   string
-}
-
-// Build computes the report of a survey from the store.
-func Build(ctx context.Context, st *store.Store, surveyID string) (*report.Report, *Data, error) {
+// Build computes the report of a survey from the store. A survey with no
+// valid response gives a report without estimates (Published.HasData is
+// false, NoData says why); an error means a real failure.
+func Build(ctx context.Context, st Source, surveyID string) (*report.Published, error) {
 	sv, err := st.Survey(ctx, surveyID)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	l, err := load(ctx, st, sv)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return finish(ctx, st, l, func(ctx context.Context, st *store.Store, id string, _ bool) ([]account.Entry, hashchain.Result, error) {
+	return finish(ctx, st, l, func(ctx context.Context, st Source, id string, _ bool) ([]account.Entry, hashchain.Result, error) {
 		s, err := walkAudit(ctx, st)
 		if err != nil {
 			return nil, hashchain.Result{}, err
@@ -84,14 +55,14 @@ type loaded struct {
 }
 
 // load reads the survey's frame, plan and responses, verifying the chain.
-func load(ctx context.Context, st *store.Store, sv *survey.Survey) (*loaded, error) {
+func load(ctx context.Context, st Source, sv *survey.Survey) (*loaded, error) {
 	return extend(ctx, st, sv, nil)
 }
 
 // extend reads the survey's frame and plan afresh and the responses after
 // those of prev (all of them when prev is nil), verifying the chain from
 // prev's head on. prev is left unchanged: builds may be using it.
-func extend(ctx context.Context, st *store.Store, sv *survey.Survey, prev *loaded) (*loaded, error) {
+func extend(ctx context.Context, st Source, sv *survey.Survey, prev *loaded) (*loaded, error) {
 	l := &loaded{survey: sv, at: time.Now()}
 	v := survey.NewChecker()
 	var before int64
@@ -148,56 +119,58 @@ func (l *loaded) lastSeq() int64 {
 
 // trailFunc returns a survey's audit trail and the audit chain's check, read
 // afresh when fresh is set.
-type trailFunc func(ctx context.Context, st *store.Store, surveyID string, fresh bool) ([]account.Entry, hashchain.Result, error)
+type trailFunc func(ctx context.Context, st Source, surveyID string, fresh bool) ([]account.Entry, hashchain.Result, error)
 
 // finish applies the quality rules and the evaluators' overrides, read now,
 // to the loaded responses, takes the audit trail from trail, and estimates.
 // It leaves l unchanged, so a cached load serves any number of builds.
-func finish(ctx context.Context, st *store.Store, l *loaded, trail trailFunc) (*report.Report, *Data, error) {
+func finish(ctx context.Context, st Source, l *loaded, trail trailFunc) (*report.Published, error) {
 	sv := l.survey
-	d := &Data{Survey: sv, Frame: l.frame, Plan: l.plan, Responses: l.responses,
+	d := &report.Published{Survey: sv, Frame: l.frame, Plan: l.plan, Responses: l.responses,
 		Generated: time.Now().UTC(), Version: config.Version}
 	var err error
 	d.ResponseCheck = responseCheck(l)
 	d.ChainError = d.ResponseCheck.Err()
 	if d.Quality, d.Overrides, err = Quality(ctx, st, sv.ID, d.Responses); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if d.Audit, d.AuditCheck, err = trail(ctx, st, sv.ID, false); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if d.Unaudited = unaudited(d.Overrides, d.Audit, d.Generated); len(d.Unaudited) > 0 {
 		// A copy of the log may predate an entry made through another server.
 		if d.Audit, d.AuditCheck, err = trail(ctx, st, sv.ID, true); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		d.Unaudited = unaudited(d.Overrides, d.Audit, d.Generated)
 	}
 	d.AuditChain = d.AuditCheck.State()
 	set, err := dataSettings(ctx, st, d)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	d.Settings = CheckSettings(set, d.Audit)
-	rep, err := Estimate(d)
+	rep, err := report.EstimateSurvey(d)
 	if errors.Is(err, report.ErrNoData) {
-		return nil, d, err // the data are there; only no rate can be estimated
+		d.NoData = report.ErrNoData.Error() // the data are there; only no rate can be estimated
+		return d, nil
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	rep.SurveyID, rep.County, rep.Title = sv.ID, sv.County, sv.Title
 	rep.Scoring = survey.Scoring(sv.Forms, sv.Scheme)
 	rep.ChainHead, rep.ChainLength = l.head, l.seq
 	rep.Verification = &report.Verification{Responses: d.ResponseCheck, Audit: d.AuditCheck, Settings: d.Settings}
-	signHeads(st, rep, d)
-	return rep, d, nil
+	d.Report = rep
+	signHeads(st, d)
+	return d, nil
 }
 
 // Trail reads the whole audit log once, in chain order, verifying its hash
 // chain, and returns the survey's entries (oldest first) with what the
 // verification found.
-func Trail(ctx context.Context, st *store.Store, surveyID string) ([]account.Entry, hashchain.State, error) {
+func Trail(ctx context.Context, st Source, surveyID string) ([]account.Entry, hashchain.State, error) {
 	s, err := walkAudit(ctx, st)
 	if err != nil {
 		return nil, hashchain.State{}, err
@@ -207,7 +180,7 @@ func Trail(ctx context.Context, st *store.Store, surveyID string) ([]account.Ent
 
 // AuditChain walks the whole audit log and returns what verifying its hash
 // chain found.
-func AuditChain(ctx context.Context, st *store.Store) (hashchain.State, error) {
+func AuditChain(ctx context.Context, st Source) (hashchain.State, error) {
 	res, err := AuditCheck(ctx, st)
 	return res.State(), err
 }
@@ -215,7 +188,7 @@ func AuditChain(ctx context.Context, st *store.Store) (hashchain.State, error) {
 // AuditCheck walks the whole audit log and checks its hash chain, naming
 // every break (and a tail cut below the newest anchor kept outside the log).
 // Extra anchors (a checkpoint file) are compared too.
-func AuditCheck(ctx context.Context, st *store.Store, extra ...hashchain.Anchor) (hashchain.Result, error) {
+func AuditCheck(ctx context.Context, st Source, extra ...hashchain.Anchor) (hashchain.Result, error) {
 	s, err := walkAudit(ctx, st, extra...)
 	if err != nil {
 		return hashchain.Result{}, err
@@ -233,7 +206,7 @@ type auditSnap struct {
 
 // walkAudit reads the whole audit log in chain order, checking it against
 // its anchors and extra ones, and keeps the entries about surveys.
-func walkAudit(ctx context.Context, st *store.Store, extra ...hashchain.Anchor) (*auditSnap, error) {
+func walkAudit(ctx context.Context, st Source, extra ...hashchain.Anchor) (*auditSnap, error) {
 	s := &auditSnap{at: time.Now(), appends: st.AuditAppends(), bySurvey: map[string][]account.Entry{}}
 	anchors, err := auditAnchors(ctx, st)
 	if err != nil {
@@ -266,7 +239,7 @@ func (s *auditSnap) trail(surveyID string) []account.Entry {
 
 // Quality runs the survey's data-quality rules, as last set for it, over its
 // responses and applies the evaluators' overrides, which it returns too.
-func Quality(ctx context.Context, st *store.Store, surveyID string, rs []survey.Response) (*report.Quality, []report.Override, error) {
+func Quality(ctx context.Context, st Source, surveyID string, rs []survey.Response) (*report.Quality, []report.Override, error) {
 	rules, err := st.QualityRules(ctx, surveyID)
 	if err != nil {
 		return nil, nil, err
@@ -283,86 +256,4 @@ func Quality(ctx context.Context, st *store.Store, surveyID string, rs []survey.
 		return nil, nil, err
 	}
 	return q, overrides, nil
-}
-
-// Estimate runs the estimator over the data's responses; each stuffing
-// finding gets the county's rate with and without its responses.
-func Estimate(d *Data) (*report.Report, error) {
-	rep, err := estimate(d, nil)
-	if err != nil {
-		return nil, err
-	}
-	qs := d.Quality.Summary()
-	if err := stuffingEffects(d, rep, &qs); err != nil {
-		return nil, err
-	}
-	rep.Quality = &qs
-	return rep, nil
-}
-
-// estimate runs the estimator over the data's responses, each excluded as
-// its quality decision says unless exclude (by response id) says otherwise.
-func estimate(d *Data, exclude map[string]bool) (*report.Report, error) {
-	est, err := report.NewEstimator(report.Config{Frame: CellPopulations(d.Frame), GroupWeights: d.Survey.GroupWeights,
-		Forms: d.Survey.Forms, Bar: report.DefaultBar})
-	if err != nil {
-		return nil, fmt.Errorf("estimator: %w", err)
-	}
-	for i := range d.Responses {
-		r := &d.Responses[i]
-		u := report.FromResponse(r, d.Survey.Forms[r.Form], d.Survey.Scheme)
-		if dec, ok := d.Quality.Decision(r.ID); ok {
-			u.Excluded = dec.Excluded
-		}
-		if x, ok := exclude[r.ID]; ok {
-			u.Excluded = x
-		}
-		if err := est.Add(u); err != nil {
-			return nil, fmt.Errorf("estimator: response %s: %w", r.ID, err)
-		}
-	}
-	rep, err := est.Report()
-	if err != nil {
-		return nil, fmt.Errorf("estimate: %w", err)
-	}
-	return rep, nil
-}
-
-// CellPopulations are the frame counts N_c of every weighting cell the frame
-// counts (METHOD.md §4); nil without a frame, so every weight is 1.
-func CellPopulations(f *sampling.Frame) map[string]float64 {
-	if f == nil {
-		return nil
-	}
-	out := map[string]float64{}
-	for _, g := range survey.Groups {
-		urbs := append([]survey.Urbanicity{""}, survey.Urbanicities...)
-		bands := []survey.Band{""}
-		if g.HasBand() {
-			bands = survey.BandsFor(g)
-		}
-		for _, u := range urbs {
-			for _, b := range bands {
-				if n, ok := f.Population(g, u, b); ok && (u != "" || !g.HasBand()) {
-					out[report.CellKey(g, u, b)] = float64(n)
-				}
-			}
-		}
-	}
-	return out
-}
-
-// ItemIDs lists every item id of the survey's forms, in form order.
-func ItemIDs(sv *survey.Survey) []string {
-	var ids []string
-	seen := map[string]bool{}
-	for _, k := range survey.FormKinds {
-		for _, it := range sv.Forms[k].Items {
-			if !seen[it.ID] {
-				seen[it.ID] = true
-				ids = append(ids, it.ID)
-			}
-		}
-	}
-	return ids
 }

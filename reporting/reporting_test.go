@@ -64,7 +64,7 @@ func seed(t testing.TB, st *store.Store, n int) *survey.Survey {
 func TestBuildAndReplicationAgree(t *testing.T) {
 	st := testenv.Store(t)
 	sv := seed(t, st, 300)
-	rep, d, err := reporting.Build(context.Background(), st, sv.ID)
+	rep, d, err := split(reporting.Build(context.Background(), st, sv.ID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestBuildAndReplicationAgree(t *testing.T) {
 	}
 	// The replication file reruns to the same numbers.
 	var buf bytes.Buffer
-	if err := reporting.WriteReplication(&buf, rep, d); err != nil {
+	if err := report.WriteReplication(&buf, d); err != nil {
 		t.Fatal(err)
 	}
 	rr, err := report.NewReplicationReader(&buf)
@@ -115,9 +115,9 @@ func TestBuildAndReplicationAgree(t *testing.T) {
 func TestBuildWithoutValidResponsesSaysSo(t *testing.T) {
 	st := testenv.Store(t)
 	sv := seed(t, st, 0)
-	rep, d, err := reporting.Build(context.Background(), st, sv.ID)
-	if !errors.Is(err, report.ErrNoData) || rep != nil || d == nil || d.Survey.ID != sv.ID {
-		t.Fatalf("empty survey: report %v, data %v, error %v; want ErrNoData with the data", rep, d, err)
+	d, err := reporting.Build(context.Background(), st, sv.ID)
+	if err != nil || d == nil || d.HasData() || d.Report != nil || d.Survey.ID != sv.ID || d.NoData != report.ErrNoData.Error() {
+		t.Fatalf("empty survey: %+v, error %v; want the data without a report, saying why", d, err)
 	}
 }
 
@@ -136,7 +136,7 @@ func TestBuildCarriesTheSurveysAuditTrail(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, d, err := reporting.Build(ctx, st, sv.ID)
+	d, err := reporting.Build(ctx, st, sv.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func TestBuildCarriesTheSurveysAuditTrail(t *testing.T) {
 		map[string]any{"$set": map[string]any{"actor": "someone"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, d, err = reporting.Build(ctx, st, sv.ID); err != nil {
+	if d, err = reporting.Build(ctx, st, sv.ID); err != nil {
 		t.Fatal(err)
 	}
 	if d.AuditChain.Err == nil || d.AuditChain.Length != 1 || !strings.Contains(d.AuditChain.Err.Error(), "seq 2") || len(d.Audit) != 2 {
@@ -190,7 +190,7 @@ func TestBuildNamesOverridesWithoutAuditEntry(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, d, err := reporting.Build(ctx, st, sv.ID)
+	d, err := reporting.Build(ctx, st, sv.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,4 +200,12 @@ func TestBuildNamesOverridesWithoutAuditEntry(t *testing.T) {
 	if dec, ok := d.Quality.Decision(rs[1].ID); !ok || !dec.Excluded {
 		t.Errorf("the unaudited override was not applied: %+v", dec)
 	}
+}
+
+// split is a build's report (nil without one), the built data and the error.
+func split(p *report.Published, err error) (*report.Report, *report.Published, error) {
+	if p == nil {
+		return nil, nil, err
+	}
+	return p.Report, p, err
 }

@@ -8,7 +8,6 @@ import (
 	"renke/account"
 	"renke/evidence"
 	"renke/report"
-	"renke/store"
 )
 
 // CheckSettings compares each stored setting (set) with the hash the newest
@@ -31,7 +30,7 @@ func CheckSettings(set *evidence.Settings, trail []account.Entry) []report.Setti
 
 // SettingsCheck reads a survey's stored settings and its audit trail and
 // checks each setting; err names the settings changed behind renke's back.
-func SettingsCheck(ctx context.Context, st *store.Store, surveyID string) ([]report.SettingCheck, error) {
+func SettingsCheck(ctx context.Context, st Source, surveyID string) ([]report.SettingCheck, error) {
 	set, err := st.Settings(ctx, surveyID)
 	if err != nil {
 		return nil, err
@@ -62,7 +61,7 @@ func SettingsError(checks []report.SettingCheck) error {
 
 // dataSettings are the settings a report computes from: those it loaded,
 // and the rest read now.
-func dataSettings(ctx context.Context, st *store.Store, d *Data) (*evidence.Settings, error) {
+func dataSettings(ctx context.Context, st Source, d *report.Published) (*evidence.Settings, error) {
 	set, err := st.Settings(ctx, d.Survey.ID, evidence.Quality, evidence.Quotas)
 	if err != nil {
 		return nil, err

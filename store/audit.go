@@ -99,6 +99,16 @@ func (s *Store) AppendAudit(ctx context.Context, e *account.Entry) error {
 // AuditHead returns the audit chain's last sequence number and hash (0 and
 // the genesis hash when the log is empty).
 func (s *Store) AuditHead(ctx context.Context) (int64, string, error) {
+	if s.direct != nil {
+		seq, hash, found, err := s.direct.Last(ctx, s.db.Name(), colAudit)
+		if err != nil {
+			return 0, "", fmt.Errorf("read the audit chain's head: %w", err)
+		}
+		if !found {
+			return 0, hashchain.Genesis, nil
+		}
+		return seq, hash, nil
+	}
 	var doc struct {
 		Seq  int64  `bson:"seq"`
 		Hash string `bson:"hash"`

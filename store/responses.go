@@ -233,6 +233,16 @@ func (s *Store) writeBatch(ctx context.Context, c *chainState, batch []*appendRe
 
 // head returns the survey's last sequence number and hash (0 and the genesis when empty).
 func (s *Store) head(ctx context.Context, surveyID string) (int64, string, error) {
+	if s.direct != nil {
+		seq, hash, found, err := s.direct.Last(ctx, s.db.Name(), responseColName(surveyID))
+		if err != nil {
+			return 0, "", fmt.Errorf("read chain head of %s: %w", surveyID, err)
+		}
+		if !found {
+			return 0, survey.GenesisHash, nil
+		}
+		return seq, hash, nil
+	}
 	var last survey.Response
 	err := s.responses(surveyID).FindOne(ctx, bson.M{},
 		options.FindOne().SetSort(bson.D{{Key: "seq", Value: -1}}).SetProjection(bson.M{"seq": 1, "hash": 1})).Decode(&last)
@@ -259,6 +269,12 @@ func (s *Store) EachResponse(ctx context.Context, surveyID string, fn func(*surv
 // EachResponseAfter is EachResponse for the responses after sequence number
 // after: what a reader holding the chain up to there has not seen.
 func (s *Store) EachResponseAfter(ctx context.Context, surveyID string, after int64, fn func(*survey.Response) error) error {
+	if s.direct != nil {
+		if err := s.direct.EachResponseAfter(ctx, s.db.Name(), responseColName(surveyID), after, fn); err != nil {
+			return fmt.Errorf("read responses of %s: %w", surveyID, err)
+		}
+		return nil
+	}
 	filter := bson.M{}
 	if after > 0 {
 		filter["seq"] = bson.M{"$gt": after}

@@ -56,6 +56,13 @@ func (s *Store) Settings(ctx context.Context, surveyID string, which ...evidence
 // sharedCodes lists a survey's shared codes (those with quotas) from the
 // collection respondents' look-ups read, whose quotas are the ones enforced.
 func (s *Store) sharedCodes(ctx context.Context, surveyID string) ([]survey.Code, error) {
+	if s.direct != nil {
+		out, err := s.direct.CodesOf(ctx, s.db.Name(), colCodes, surveyID, survey.SharedCode)
+		if err != nil {
+			return nil, fmt.Errorf("list shared codes of %s: %w", surveyID, err)
+		}
+		return out, nil
+	}
 	cur, err := s.db.Collection(colCodes).Find(ctx, bson.M{"survey_id": surveyID, "kind": survey.SharedCode})
 	if err != nil {
 		return nil, fmt.Errorf("list shared codes of %s: %w", surveyID, classify(err))

@@ -37,6 +37,7 @@ type Store struct {
 	counts   codeCounts     // shared passes counting responses by code
 	flushes  sync.WaitGroup // flushes under way, for Close
 	closed   atomic.Bool
+	direct   Direct // a faster reader of responses, when the store has one
 }
 
 // Open connects to uri, checks the server answers and creates the indexes.

@@ -12,9 +12,9 @@ import (
 
 	"renke/config"
 	"renke/demo"
+	"renke/report"
 	"renke/report/render"
 	"renke/reporting"
-	"renke/reporting/view"
 	"renke/sampling"
 	"renke/store"
 	"renke/survey"
@@ -40,6 +40,7 @@ func runBenchCity(ctx context.Context, args []string) error {
 	conc := fs.Int("concurrency", 8, "concurrent respondents of each county's submissions (renke simulate's default)")
 	readsAt := fs.String("reads-at", "1,10,38", "after how many loaded counties the reads are timed")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	closeRound := fs.Bool("close", true, "close every survey at the end and time the city view of the ended round (false: leave the round open)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -106,6 +107,9 @@ func runBenchCity(ctx context.Context, args []string) error {
 	for _, r := range reads {
 		fmt.Println(r)
 	}
+	if !*closeRound {
+		return nil
+	}
 	return closedCity(ctx, b.env, counties)
 }
 
@@ -127,7 +131,7 @@ func closedCity(ctx context.Context, e *env, counties []cityCounty) error {
 	var times []timing
 	for range 3 {
 		t, c := time.Now(), cpuTime()
-		rows, err := view.CityRows(ctx, e.store, nil, cache.Build)
+		rows, err := reporting.CityRows(ctx, e.store, nil, cache.Build)
 		if err == nil {
 			err = render.CityHTML(io.Discard, rows, time.Now(), config.Version)
 		}
@@ -206,16 +210,17 @@ func cityReads(ctx context.Context, e *env, counties []cityCounty, stored int64)
 		err = f()
 		return timing{time.Since(t), cpuTime() - c}
 	}
-	report := func(format string) func() error {
+	buildAs := func(format string) func() error {
 		return func() error {
-			rep, d, err := reporting.Build(ctx, st, id)
+			p, err := reporting.Build(ctx, st, id)
 			if err != nil {
 				return err
 			}
-			return renderers[format](io.Discard, rep, d)
+			f, _ := render.FormatNamed(format)
+			return f.Write(io.Discard, p)
 		}
 	}
-	json, pdf := best(report("json")), best(report("pdf"))
+	json, pdf := best(buildAs("json")), best(buildAs("pdf"))
 	progress := best(func() error {
 		if _, err := st.Codes(ctx, id); err != nil {
 			return err
@@ -223,17 +228,17 @@ func cityReads(ctx context.Context, e *env, counties []cityCounty, stored int64)
 		return st.EachResponse(ctx, id, func(*survey.Response) error { return nil })
 	})
 	export := best(func() error {
-		rep, d, err := reporting.Build(ctx, st, id)
+		p, err := reporting.Build(ctx, st, id)
 		if err != nil {
 			return err
 		}
-		return reporting.WriteReplication(io.Discard, rep, d)
+		return report.WriteReplication(io.Discard, p)
 	})
 	verify := best(func() error { _, err := surveyLine(ctx, e, id); return err })
 	cache := reporting.NewCache(e.cfg.ReportCache, time.Hour).LimitResponses(e.cfg.ReportCacheResponses)
 	city := func(write func(io.Writer, []render.CityRow, time.Time, string) error) func() error {
 		return func() error {
-			rows, err := view.CityRows(ctx, st, nil, cache.Build)
+			rows, err := reporting.CityRows(ctx, st, nil, cache.Build)
 			if err != nil {
 				return err
 			}

@@ -187,7 +187,7 @@ func TestReportCarriesCheckpointAndVerification(t *testing.T) {
 	e := openData(t, data)
 	defer func() { e.close() }()
 	sv := seedSurvey(t, e.store, "北川县", 60, nil)
-	rep, d, err := reporting.Build(ctx, e.store, sv.ID)
+	rep, d, err := split(reporting.Build(ctx, e.store, sv.ID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,10 +200,10 @@ func TestReportCarriesCheckpointAndVerification(t *testing.T) {
 		t.Fatalf("report verification %+v", v)
 	}
 	var js, pdf bytes.Buffer
-	if err := renderers["json"](&js, rep, d); err != nil {
+	if err := writeFormat("json", &js, d); err != nil {
 		t.Fatal(err)
 	}
-	if err := renderers["pdf"](&pdf, rep, d); err != nil {
+	if err := writeFormat("pdf", &pdf, d); err != nil {
 		t.Fatal(err)
 	}
 	var parsed struct {
@@ -233,7 +233,7 @@ func TestReportCarriesCheckpointAndVerification(t *testing.T) {
 	if _, err := e.store.ResponsesOf(sv.ID).DeleteOne(ctx, bson.M{"survey_id": sv.ID, "seq": 20}); err != nil {
 		t.Fatal(err)
 	}
-	rep, d, err = reporting.Build(ctx, e.store, sv.ID)
+	rep, d, err = split(reporting.Build(ctx, e.store, sv.ID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +245,7 @@ func TestReportCarriesCheckpointAndVerification(t *testing.T) {
 		t.Fatalf("JSON breaks %q (checkpoint %v), want %q", got, rep.Checkpoint != nil, want)
 	}
 	var html bytes.Buffer
-	if err := renderers["html"](&html, rep, d); err != nil {
+	if err := writeFormat("html", &html, d); err != nil {
 		t.Fatal(err)
 	}
 	for _, w := range []string{"seq 7 (response", "seq 20: missing", "seq 40 (response"} {

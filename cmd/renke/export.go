@@ -9,6 +9,7 @@ import (
 
 	"renke/config"
 	"renke/dossier"
+	"renke/report"
 	"renke/reporting"
 )
 
@@ -28,16 +29,19 @@ func runExport(ctx context.Context, args []string) error {
 	if *id == "" || (*out == "" && *pkg == "") {
 		return errors.New("--survey and --out or --package are required")
 	}
-	rep, d, err := reporting.Build(ctx, e.store, *id)
+	d, err := reporting.Build(ctx, e.store, *id)
 	if err != nil {
 		return err
+	}
+	if !d.HasData() {
+		return noDataError(d)
 	}
 	if *out != "" {
 		w, err := output(*out)
 		if err != nil {
 			return err
 		}
-		if err := reporting.WriteReplication(w, rep, d); err != nil {
+		if err := report.WriteReplication(w, d); err != nil {
 			w.Close()
 			return err
 		}
@@ -56,7 +60,7 @@ func runExport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := dossier.Write(w, dossier.FromReport(rep, d, codes), e.cfg.Signing); err != nil {
+	if err := dossier.Write(w, dossier.FromReport(d, codes), e.cfg.Signing); err != nil {
 		w.Close()
 		return err
 	}

@@ -72,7 +72,7 @@ func runGrowth(ctx context.Context, args []string) error {
 				return err
 			}
 			t := time.Now()
-			if _, _, err := reporting.Build(ctx, st, b.survey.ID); err != nil {
+			if _, err := reporting.Build(ctx, st, b.survey.ID); err != nil {
 				return fmt.Errorf("report at %d responses: %w", n, err)
 			}
 			d := time.Since(t)

@@ -72,6 +72,9 @@ func openEnv(ctx context.Context, cfg *config.Config, redis withRedis) (*env, er
 		e.close()
 		return nil, err
 	}
+	if d := emb.Direct(); d != nil && cfg.MongoURI == "" {
+		e.store.UseDirect(d)
+	}
 	e.store.SetSigningKey(cfg.Signing)
 	if redis {
 		if e.kv, err = kv.Open(ctx, redisURL); err != nil {

@@ -2,47 +2,23 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"renke/config"
 	"renke/report"
+	"renke/report/render"
 	"renke/reporting"
 )
-
-// renderers write a built report in one file format; rendering packages add
-// theirs from init (html, pdf, xlsx).
-var renderers = map[string]func(w io.Writer, rep *report.Report, d *reporting.Data) error{
-	"json": func(w io.Writer, rep *report.Report, d *reporting.Data) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		if rep == nil {
-			return enc.Encode(map[string]any{"survey_id": d.Survey.ID, "county": d.Survey.County,
-				"responses": len(d.Responses), "no_data": report.ErrNoData.Error()})
-		}
-		return enc.Encode(rep)
-	},
-}
 
 func init() {
 	register("report", "a stored survey's recognition report (json, html, pdf, xlsx)", runReport)
 	register("export", "a stored survey's replication file (CSV with weights, strata and PSUs)", runExport)
-}
-
-func formats() string {
-	var f []string
-	for k := range renderers {
-		f = append(f, k)
-	}
-	sort.Strings(f)
-	return strings.Join(f, ", ")
 }
 
 // output opens --out, or stdout for "-" or empty.
@@ -75,24 +51,32 @@ func runReport(ctx context.Context, args []string) error {
 		return err
 	}
 	defer e.close()
-	render, ok := renderers[*format]
+	f, ok := render.FormatNamed(*format)
 	if !ok {
-		return fmt.Errorf("--format %q: want one of %s", *format, formats())
+		return fmt.Errorf("--format %q: want one of %s", *format, render.FormatNames())
 	}
 	if *id == "" {
 		return errors.New("--survey is required")
 	}
-	rep, d, err := reporting.Build(ctx, e.store, *id)
-	if err != nil && !(errors.Is(err, report.ErrNoData) && d != nil) {
+	p, err := reporting.Build(ctx, e.store, *id)
+	if err != nil {
 		return err
+	}
+	if !p.HasData() {
+		return noDataError(p)
 	}
 	w, err := output(*out)
 	if err != nil {
 		return err
 	}
-	if err := render(w, rep, d); err != nil {
+	if err := f.Write(w, p); err != nil {
 		w.Close()
 		return fmt.Errorf("render %s: %w", *format, err)
 	}
 	return w.Close()
+}
+
+// noDataError is the command line's answer for a survey without estimates.
+func noDataError(p *report.Published) error {
+	return errors.New(p.NoDataMessage())
 }

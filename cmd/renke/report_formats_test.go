@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -18,7 +19,6 @@ import (
 	"renke/report"
 	"renke/report/render"
 	"renke/reporting"
-	"renke/reporting/view"
 	"renke/store"
 	"renke/survey"
 )
@@ -69,18 +69,14 @@ func seedSurvey(t *testing.T, st *store.Store, county string, n int, answer func
 func TestReportFormatsFromStore(t *testing.T) {
 	st := testenv.Store(t)
 	sv := seedSurvey(t, st, "北川县", 240, nil)
-	rep, d, err := reporting.Build(context.Background(), st, sv.ID)
+	d, err := reporting.Build(context.Background(), st, sv.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string][]byte{}
 	for _, f := range []string{"json", "html", "pdf", "xlsx"} {
-		render, ok := renderers[f]
-		if !ok {
-			t.Fatalf("no %s renderer", f)
-		}
 		var buf bytes.Buffer
-		if err := render(&buf, rep, d); err != nil {
+		if err := writeFormat(f, &buf, d); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
 		out[f] = buf.Bytes()
@@ -123,7 +119,7 @@ func TestCityRowsFromStore(t *testing.T) {
 	ctx := context.Background()
 	seedSurvey(t, st, "北川县", 150, nil)
 	seedSurvey(t, st, "南溪县", 6, func(*rand.Rand) string { return survey.OptDontKnow })
-	rows, err := view.CityRows(ctx, st, nil, reporting.Build)
+	rows, err := reporting.CityRows(ctx, st, nil, reporting.Build)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +137,7 @@ func TestCityRowsFromStore(t *testing.T) {
 	if r := by["南溪县"]; r.Overall != nil || (r.Problem == "" && len(r.Warnings) == 0) {
 		t.Errorf("南溪县: %+v", r)
 	}
-	only, err := view.CityRows(ctx, st, []string{"南溪县"}, reporting.Build)
+	only, err := reporting.CityRows(ctx, st, []string{"南溪县"}, reporting.Build)
 	if err != nil || len(only) != 1 || only[0].County != "南溪县" {
 		t.Fatalf("--counties 南溪县: %v %+v", err, only)
 	}
@@ -161,7 +157,24 @@ func TestCityRowsFromStore(t *testing.T) {
 	if _, err := cityWriter("", "city.csv"); err == nil {
 		t.Error("city.csv: want an error")
 	}
-	if _, err := view.CityRows(ctx, st, []string{"无此县"}, reporting.Build); err == nil {
+	if _, err := reporting.CityRows(ctx, st, []string{"无此县"}, reporting.Build); err == nil {
 		t.Error("no surveys: want an error")
 	}
+}
+
+// split is a build's report (nil without one), the built data and the error.
+func split(p *report.Published, err error) (*report.Report, *report.Published, error) {
+	if p == nil {
+		return nil, nil, err
+	}
+	return p.Report, p, err
+}
+
+// writeFormat writes p in the report format called name.
+func writeFormat(name string, w io.Writer, p *report.Published) error {
+	f, ok := render.FormatNamed(name)
+	if !ok {
+		return fmt.Errorf("no report format %q", name)
+	}
+	return f.Write(w, p)
 }

@@ -59,7 +59,7 @@ func TestSettingsUnderTheChain(t *testing.T) {
 	}
 	audit(account.ActExclusion)
 
-	rep, _, err := reporting.Build(ctx, e.store, sv.ID)
+	rep, _, err := split(reporting.Build(ctx, e.store, sv.ID))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestSettingsUnderTheChain(t *testing.T) {
 		if res, err := e.store.Collection(ed.col).UpdateOne(ctx, ed.filter, bson.M{"$set": ed.set}); err != nil || res.ModifiedCount != 1 {
 			t.Fatalf("tamper with %s: %v %+v", ed.setting, err, res)
 		}
-		rep, d, err := reporting.Build(ctx, e.store, sv.ID)
+		rep, d, err := split(reporting.Build(ctx, e.store, sv.ID))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +98,7 @@ func TestSettingsUnderTheChain(t *testing.T) {
 			changed = changed || (c.Setting == ed.setting && c.Changed)
 		}
 		var html bytes.Buffer
-		if err := renderers["html"](&html, rep, d); err != nil {
+		if err := writeFormat("html", &html, d); err != nil {
 			t.Fatal(err)
 		}
 		if !changed || !strings.Contains(html.String(), "被直接改动过") {

@@ -46,6 +46,19 @@ func Store(t testing.TB) *store.Store {
 // StoreAt opens a store on an embedded FerretDB under dir.
 func StoreAt(t testing.TB, dir string) *store.Store {
 	t.Helper()
+	s, _ := storeAt(t, dir)
+	return s
+}
+
+// StoreDirect is Store with the direct reader the store was given, for tests
+// that compare its reads with the driver's.
+func StoreDirect(t testing.TB) (*store.Store, store.Direct) {
+	t.Helper()
+	return storeAt(t, t.TempDir())
+}
+
+func storeAt(t testing.TB, dir string) (*store.Store, store.Direct) {
+	t.Helper()
 	srv := mongo(t, dir)
 	s, err := store.Open(context.Background(), srv.MongoURI, "renke_test", nil)
 	if err != nil {
@@ -55,7 +68,9 @@ func StoreAt(t testing.TB, dir string) *store.Store {
 		t.Fatalf("index _id lookups: %v", err)
 	}
 	t.Cleanup(func() { s.Close(context.Background()) })
-	return s
+	d := srv.Direct()
+	s.UseDirect(d)
+	return s, d
 }
 
 // RedisURL is the shared real Redis of CI when configured, else a fresh miniredis.

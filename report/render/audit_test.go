@@ -17,7 +17,7 @@ import (
 // withAudit adds a survey's trail to in: opening it, a rules change with a
 // long before/after, and an override, sealed into an audit chain (after an
 // entry about another survey) that is verified as a report build does.
-func withAudit(t *testing.T, in *Input) *Input {
+func withAudit(t *testing.T, in *report.Published) *report.Published {
 	t.Helper()
 	at := time.Date(2026, 5, 10, 1, 30, 0, 0, time.UTC)
 	long := `{"burst_window_minutes":10,"note":"` + strings.Repeat("长", 400) + `"}`

@@ -3,11 +3,13 @@ package render
 import (
 	"bytes"
 	"testing"
+
+	"renke/report"
 )
 
 // benchFormat renders the fixture (450 planned, 417 responses, 10 schools)
 // and reports the output size.
-func benchFormat(b *testing.B, f func(*bytes.Buffer, *Input) error) {
+func benchFormat(b *testing.B, f func(*bytes.Buffer, *report.Published) error) {
 	in := fixture(b)
 	var buf bytes.Buffer
 	for b.Loop() {
@@ -20,13 +22,13 @@ func benchFormat(b *testing.B, f func(*bytes.Buffer, *Input) error) {
 }
 
 func BenchmarkHTML(b *testing.B) {
-	benchFormat(b, func(w *bytes.Buffer, in *Input) error { return HTML(w, in) })
+	benchFormat(b, func(w *bytes.Buffer, in *report.Published) error { return HTML(w, in) })
 }
 
 func BenchmarkPDF(b *testing.B) {
-	benchFormat(b, func(w *bytes.Buffer, in *Input) error { return PDF(w, in) })
+	benchFormat(b, func(w *bytes.Buffer, in *report.Published) error { return PDF(w, in) })
 }
 
 func BenchmarkXLSX(b *testing.B) {
-	benchFormat(b, func(w *bytes.Buffer, in *Input) error { return XLSX(w, in) })
+	benchFormat(b, func(w *bytes.Buffer, in *report.Published) error { return XLSX(w, in) })
 }

@@ -1,11 +1,15 @@
 package render
 
-import "fmt"
+import (
+	"fmt"
+
+	"renke/report"
+)
 
 // checkpointText states the report's signed checkpoint of the response
 // chain: the key's fingerprint and the head, which an evaluator keeps with
 // the filed report to check the stored chain against later ("" without one).
-func checkpointText(in *Input) string {
+func checkpointText(in *report.Published) string {
 	if in.Report == nil || in.Report.Checkpoint == nil {
 		return ""
 	}

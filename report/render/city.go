@@ -33,8 +33,8 @@ type CityRow struct {
 }
 
 // NewCityRow summarises one survey's report input.
-func NewCityRow(in *Input) (CityRow, error) {
-	if err := in.check(); err != nil {
+func NewCityRow(in *report.Published) (CityRow, error) {
+	if err := checkInput(in); err != nil {
 		return CityRow{}, err
 	}
 	v := newView(in)

@@ -16,7 +16,7 @@ import (
 
 // oneSchoolFixture is the fixture with the first drawn school moved to a
 // township of its own, 独校镇: a domain of one PSU.
-func oneSchoolFixture(t *testing.T) (*Input, report.DomainRow) {
+func oneSchoolFixture(t *testing.T) (*report.Published, report.DomainRow) {
 	t.Helper()
 	in := fixture(t)
 	code := in.Plan.Schools[0].SchoolCode

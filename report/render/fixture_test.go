@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"renke/report"
-	"renke/reporting"
 	"renke/sampling"
 	"renke/survey"
 )
@@ -37,7 +36,7 @@ func testFrame() *sampling.Frame {
 // fixture builds a report input: a drawn sample, responses filling most
 // quotas (one school coached: identical sheets in a burst from one address),
 // the quality rules and the estimates.
-func fixture(t testing.TB) *Input {
+func fixture(t testing.TB) *report.Published {
 	t.Helper()
 	f := testFrame()
 	seed := int64(20250601)
@@ -105,12 +104,15 @@ func newSurvey(t testing.TB, county string) *survey.Survey {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A fixed id and times: the reports' snapshots are byte for byte.
+	sv.ID = fmt.Sprintf("sv-%x", county)[:15]
+	sv.Created, sv.Updated = generated.Add(-30*24*time.Hour), generated.Add(-24*time.Hour)
 	return sv
 }
 
 // finish seals the responses into a chain, runs the rules and estimates.
 // A survey without valid responses gives an input without a report.
-func finish(t testing.TB, sv *survey.Survey, f *sampling.Frame, plan *sampling.Plan, rs []survey.Response) *Input {
+func finish(t testing.TB, sv *survey.Survey, f *sampling.Frame, plan *sampling.Plan, rs []survey.Response) *report.Published {
 	t.Helper()
 	prev := survey.GenesisHash
 	for i := range rs {
@@ -121,8 +123,8 @@ func finish(t testing.TB, sv *survey.Survey, f *sampling.Frame, plan *sampling.P
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := &Input{Survey: sv, Frame: f, Plan: plan, Responses: rs, Quality: q, Generated: generated, Version: "v1.2.3-test"}
-	rep, err := reporting.Estimate(&reporting.Data{Survey: sv, Frame: f, Plan: plan, Responses: rs, Quality: q})
+	in := &report.Published{Survey: sv, Frame: f, Plan: plan, Responses: rs, Quality: q, Generated: generated, Version: "v1.2.3-test"}
+	rep, err := report.EstimateSurvey(in)
 	if err != nil { // no valid response: the renderers say so in their own words
 		return in
 	}
@@ -133,7 +135,7 @@ func finish(t testing.TB, sv *survey.Survey, f *sampling.Frame, plan *sampling.P
 }
 
 // emptyFixture is a survey whose only responses answer 不了解 throughout.
-func emptyFixture(t testing.TB) *Input {
+func emptyFixture(t testing.TB) *report.Published {
 	t.Helper()
 	sv := newSurvey(t, "空白县")
 	var rs []survey.Response

@@ -70,8 +70,8 @@ func svg(f *chart.Figure) (template.HTML, error) {
 
 // HTML writes the report as one self-contained HTML page: inline CSS and
 // SVG charts, no script, no external resource.
-func HTML(w io.Writer, in *Input) error {
-	if err := in.check(); err != nil {
+func HTML(w io.Writer, in *report.Published) error {
+	if err := checkInput(in); err != nil {
 		return err
 	}
 	v := newView(in)

@@ -9,41 +9,9 @@ import (
 	"errors"
 	"time"
 
-	"renke/account"
-	"renke/hashchain"
 	"renke/report"
-	"renke/sampling"
 	"renke/survey"
 )
-
-// Input is what a report is drawn from: the estimates and the stored data
-// they came from (the fields of reporting.Data, without the store).
-type Input struct {
-	// Report is nil when the survey has no valid response to estimate from.
-	Report *report.Report
-	Survey *survey.Survey
-	Frame  *sampling.Frame // nil without a frame
-	Plan   *sampling.Plan  // nil when no sample was drawn
-	// Responses are all raw responses in chain order.
-	Responses []survey.Response
-	// Quality holds the quality rules' decisions (with overrides applied).
-	Quality *report.Quality
-	// Audit is the survey's audit trail, oldest first: who changed what, when.
-	Audit []account.Entry
-	// AuditChain is the whole audit log's hash chain as verified when the
-	// report was built (a zero State: not verified).
-	AuditChain hashchain.State
-	// Unaudited are the overrides that no audit entry records.
-	Unaudited []report.Override
-	// ChainError is the first record of the hash chain that does not verify.
-	ChainError error
-	// Generated is when the report was computed; Version the software's version.
-	Generated time.Time
-	Version   string
-	// NoData says why Report is nil (the estimator's message); empty means
-	// the default wording.
-	NoData string
-}
 
 // timeText formats t in Beijing time (survey.Shanghai).
 func timeText(t time.Time) string {
@@ -53,15 +21,16 @@ func timeText(t time.Time) string {
 	return t.In(survey.Shanghai).Format("2006-01-02 15:04:05") + "（北京时间）"
 }
 
-func (in *Input) check() error {
+// checkInput refuses a report without its survey.
+func checkInput(in *report.Published) error {
 	if in == nil || in.Survey == nil {
 		return errors.New("render: no survey to report on")
 	}
 	return nil
 }
 
-// chain returns the length and head of the response hash chain.
-func (in *Input) chain() (int64, string) {
+// chainOf returns the length and head of the response hash chain.
+func chainOf(in *report.Published) (int64, string) {
 	if in.Report != nil {
 		return in.Report.ChainLength, in.Report.ChainHead
 	}
@@ -79,8 +48,8 @@ type schoolInfo struct {
 	Urbanicity survey.Urbanicity
 }
 
-// schools maps school codes to names from the plan, then the frame.
-func (in *Input) schools() map[string]schoolInfo {
+// schoolsOf maps school codes to names from the plan, then the frame.
+func schoolsOf(in *report.Published) map[string]schoolInfo {
 	out := map[string]schoolInfo{}
 	if in.Frame != nil {
 		for _, s := range in.Frame.Schools {

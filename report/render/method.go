@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"renke/report"
 	"renke/survey"
 )
 
@@ -31,8 +32,8 @@ func durText(d time.Duration) string {
 	return fmt.Sprintf("%g 秒", d.Seconds())
 }
 
-func newChain(in *Input) chainView {
-	n, head := in.chain()
+func newChain(in *report.Published) chainView {
+	n, head := chainOf(in)
 	c := chainView{Length: n, Head: head, Matches: n == int64(len(in.Responses))}
 	if in.ChainError != nil {
 		c.Error = in.ChainError.Error()
@@ -61,7 +62,7 @@ func floorText(floor int) string {
 	return fmt.Sprintf("（不少于 %d 人）", floor)
 }
 
-func method(in *Input) []section {
+func method(in *report.Published) []section {
 	sv, p := in.Survey, in.Plan
 	var out []section
 	design := section{Heading: "抽样设计"}

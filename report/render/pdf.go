@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"renke/report"
 	"renke/report/chart"
 )
 
@@ -12,8 +13,8 @@ const pngDPI = 200
 
 // PDF writes the report as an A4 PDF with the fonts embedded (subsets) and
 // the charts as PNG images.
-func PDF(w io.Writer, in *Input) error {
-	if err := in.check(); err != nil {
+func PDF(w io.Writer, in *report.Published) error {
+	if err := checkInput(in); err != nil {
 		return err
 	}
 	v := newView(in)

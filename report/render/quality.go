@@ -48,7 +48,7 @@ const (
 	suspectMaxShare   = 0.5
 )
 
-func newQuality(in *Input, names map[string]schoolInfo) qualityView {
+func newQuality(in *report.Published, names map[string]schoolInfo) qualityView {
 	var q qualityView
 	var s *report.QualitySummary
 	switch {
@@ -139,7 +139,7 @@ func ruleSetting(c report.QualityConfig, r report.Rule) string {
 }
 
 // warnings are what an evaluator must see before the numbers.
-func warnings(in *Input, v *view) []string {
+func warnings(in *report.Published, v *view) []string {
 	var w []string
 	if in.ChainError != nil {
 		w = append(w, "应答哈希链校验未通过："+in.ChainError.Error()+"。存储的应答在写入后可能被改动，本报告的数字不可信，须先查明原因。")

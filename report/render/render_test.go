@@ -31,20 +31,22 @@ func render(t testing.TB, f func(w *bytes.Buffer) error) []byte {
 	return b.Bytes()
 }
 
-func htmlOf(t testing.TB, in *Input) []byte {
+func htmlOf(t testing.TB, in *report.Published) []byte {
 	return render(t, func(w *bytes.Buffer) error { return HTML(w, in) })
 }
 
-func pdfOf(t testing.TB, in *Input) []byte {
+func pdfOf(t testing.TB, in *report.Published) []byte {
 	return render(t, func(w *bytes.Buffer) error { return PDF(w, in) })
 }
 
-func xlsxOf(t testing.TB, in *Input) []byte {
+func xlsxOf(t testing.TB, in *report.Published) []byte {
 	return render(t, func(w *bytes.Buffer) error { return XLSX(w, in) })
 }
 
 // coachedSchool is the school the fixture fills with identical sheets in a burst.
-func coachedSchool(in *Input) string { return schoolName(in.schools(), in.Plan.Schools[1].SchoolCode) }
+func coachedSchool(in *report.Published) string {
+	return schoolName(schoolsOf(in), in.Plan.Schools[1].SchoolCode)
+}
 
 func TestHTMLIsSelfContained(t *testing.T) {
 	in := fixture(t)
@@ -312,7 +314,7 @@ func TestNoValidResponsesSaysSo(t *testing.T) {
 
 func TestRenderingIsReproducible(t *testing.T) {
 	in := fixture(t)
-	for name, f := range map[string]func(testing.TB, *Input) []byte{"html": htmlOf, "pdf": pdfOf, "xlsx": xlsxOf} {
+	for name, f := range map[string]func(testing.TB, *report.Published) []byte{"html": htmlOf, "pdf": pdfOf, "xlsx": xlsxOf} {
 		if a, b := f(t, in), f(t, in); !bytes.Equal(a, b) {
 			t.Errorf("%s: two renderings of the same input differ", name)
 		}
@@ -330,12 +332,12 @@ func TestRenderingIsReproducible(t *testing.T) {
 }
 
 func TestRenderersRejectMissingSurvey(t *testing.T) {
-	for name, f := range map[string]func(*bytes.Buffer, *Input) error{
-		"html": func(w *bytes.Buffer, in *Input) error { return HTML(w, in) },
-		"pdf":  func(w *bytes.Buffer, in *Input) error { return PDF(w, in) },
-		"xlsx": func(w *bytes.Buffer, in *Input) error { return XLSX(w, in) },
+	for name, f := range map[string]func(*bytes.Buffer, *report.Published) error{
+		"html": func(w *bytes.Buffer, in *report.Published) error { return HTML(w, in) },
+		"pdf":  func(w *bytes.Buffer, in *report.Published) error { return PDF(w, in) },
+		"xlsx": func(w *bytes.Buffer, in *report.Published) error { return XLSX(w, in) },
 	} {
-		if err := f(&bytes.Buffer{}, &Input{}); err == nil {
+		if err := f(&bytes.Buffer{}, &report.Published{}); err == nil {
 			t.Errorf("%s: no error without a survey", name)
 		}
 	}
@@ -343,7 +345,7 @@ func TestRenderersRejectMissingSurvey(t *testing.T) {
 
 func TestChainFromResponsesWithoutReport(t *testing.T) {
 	in := emptyFixture(t)
-	n, head := in.chain()
+	n, head := chainOf(in)
 	if n != 3 || head != in.Responses[2].Hash {
 		t.Fatalf("chain %d %s, want 3 %s", n, head, in.Responses[2].Hash)
 	}

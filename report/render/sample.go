@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 
+	"renke/report"
 	"renke/survey"
 )
 
@@ -72,7 +73,7 @@ func row(label string, planned int, hasPlan bool, t tally) sampleRow {
 
 // isValid reports whether a response enters the rates: not excluded and with
 // a scored answer.
-func (in *Input) isValid(r *survey.Response) bool {
+func isValid(in *report.Published, r *survey.Response) bool {
 	if in.Quality != nil {
 		if d, ok := in.Quality.Decision(r.ID); ok && d.Excluded {
 			return false
@@ -82,12 +83,12 @@ func (in *Input) isValid(r *survey.Response) bool {
 	return ok
 }
 
-func newSample(in *Input, names map[string]schoolInfo) sampleView {
+func newSample(in *report.Published, names map[string]schoolInfo) sampleView {
 	groups, urbs, bands, county, schools := tallies{}, tallies{}, tallies{}, tallies{}, tallies{}
 	var s sampleView
 	for i := range in.Responses {
 		r := &in.Responses[i]
-		ok := in.isValid(r)
+		ok := isValid(in, r)
 		s.Received++
 		if ok {
 			s.Valid++

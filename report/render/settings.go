@@ -8,7 +8,7 @@ import (
 )
 
 // settingChecks are the report's checks of its settings (nil: not checked).
-func settingChecks(in *Input) []report.SettingCheck {
+func settingChecks(in *report.Published) []report.SettingCheck {
 	if in.Report == nil || in.Report.Verification == nil {
 		return nil
 	}
@@ -17,7 +17,7 @@ func settingChecks(in *Input) []report.SettingCheck {
 
 // settingWarnings warn, before the numbers, of every setting whose stored
 // value is not the one the audit chain recorded.
-func settingWarnings(in *Input) []string {
+func settingWarnings(in *report.Published) []string {
 	var w []string
 	for _, c := range settingChecks(in) {
 		if c.Changed {
@@ -30,7 +30,7 @@ func settingWarnings(in *Input) []string {
 
 // settingsText states the hash of every setting the numbers were computed
 // from and whether the audit chain recorded it ("" when not checked).
-func settingsText(in *Input) string {
+func settingsText(in *report.Published) string {
 	checks := settingChecks(in)
 	if len(checks) == 0 {
 		return ""

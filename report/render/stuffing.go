@@ -31,7 +31,7 @@ type findingRow struct {
 // console and the JSON API list them all.
 const findingIDs = 12
 
-func newStuffing(in *Input, names map[string]schoolInfo) stuffingView {
+func newStuffing(in *report.Published, names map[string]schoolInfo) stuffingView {
 	var s *report.QualitySummary
 	switch {
 	case in.Report != nil && in.Report.Quality != nil:

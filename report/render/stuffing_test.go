@@ -13,7 +13,7 @@ import (
 
 // stuffedFixture is the test county with a "model answer" planted among the
 // parents of one school: ten of them send one mixed sheet.
-func stuffedFixture(t *testing.T) (*Input, string) {
+func stuffedFixture(t *testing.T) (*report.Published, string) {
 	t.Helper()
 	in := fixture(t)
 	school := in.Plan.Schools[2].SchoolCode

@@ -104,14 +104,14 @@ type dimGroupRow struct {
 var kindLabels = map[string]string{"group": "群体", "dimension": "维度", "item": "题目", "township": "乡镇", "school": "学校"}
 
 // newView builds the view of an input that passed check.
-func newView(in *Input) *view {
+func newView(in *report.Published) *view {
 	sv := in.Survey
 	v := &view{Title: sv.Title, County: sv.County, SurveyID: sv.ID, Generated: timeText(in.Generated),
 		Version: in.Version, Bar: report.DefaultBar}
 	if v.Version == "" {
 		v.Version = "未标注"
 	}
-	names := in.schools()
+	names := schoolsOf(in)
 	rep := in.Report
 	v.HasData = rep != nil
 	if rep == nil {

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"renke/report"
 )
 
 // Cell formats of the workbook.
@@ -163,8 +165,8 @@ func (b *xlsxBook) rateSheet(name string, heads []xcol, rows []rateRow, lead fun
 
 // XLSX writes the report as an Excel workbook: a sheet per breakdown,
 // rates as numbers formatted 0.0%, rows from the weakest up.
-func XLSX(w io.Writer, in *Input) error {
-	if err := in.check(); err != nil {
+func XLSX(w io.Writer, in *report.Published) error {
+	if err := checkInput(in); err != nil {
 		return err
 	}
 	v := newView(in)

@@ -249,9 +249,12 @@ type ErrorPage struct {
 
 // ReportPage is report.html: the estimate, data quality, overrides and downloads.
 type ReportPage struct {
-	Survey     *survey.Survey
-	Report     *report.Report         // nil when no report could be computed
-	NoReport   string                 // why not
+	Survey   *survey.Survey
+	Report   *report.Report // nil when no report could be computed
+	NoReport string         // why not
+	// NoData is the no-data state's text when the survey has no response to
+	// estimate from yet ("" otherwise).
+	NoData     string
 	Quality    *report.QualitySummary // the quality rules' tally (with overrides)
 	Overrides  []report.Override
 	ChainError string
