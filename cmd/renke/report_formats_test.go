@@ -8,6 +8,8 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -177,4 +179,36 @@ func writeFormat(name string, w io.Writer, p *report.Published) error {
 		return fmt.Errorf("no report format %q", name)
 	}
 	return f.Write(w, p)
+}
+
+// TestReportWithoutDataFails: `renke report` and `renke export` on a survey
+// with no valid response fail with the no-data message and write nothing;
+// an unknown --format names the formats of render.Formats.
+func TestReportWithoutDataFails(t *testing.T) {
+	ctx := context.Background()
+	data := t.TempDir()
+	e := openData(t, data)
+	sv := seedSurvey(t, e.store, "南溪县", 4, func(*rand.Rand) string { return survey.OptDontKnow })
+	e.close()
+	out := filepath.Join(t.TempDir(), "r.json")
+	for _, run := range []struct {
+		name string
+		cmd  func(context.Context, []string) error
+		args []string
+	}{
+		{"report", runReport, []string{"--format", "json", "--out", out}},
+		{"export", runExport, []string{"--out", out}},
+	} {
+		err := run.cmd(ctx, append([]string{"--data", data, "--survey", sv.ID}, run.args...))
+		if err == nil || !strings.Contains(err.Error(), "尚无可计算的答卷：已收到 4 份应答") {
+			t.Errorf("%s without data: %v", run.name, err)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("%s without data wrote %s", run.name, out)
+		}
+	}
+	err := runReport(ctx, []string{"--data", data, "--survey", sv.ID, "--format", "docx"})
+	if err == nil || !strings.Contains(err.Error(), "want one of "+render.FormatNames()) {
+		t.Errorf("unknown format: %v", err)
+	}
 }
