@@ -20,6 +20,11 @@ type NewSurvey struct {
 	Scheme string    `json:"scheme"` // "default" (recognition rate) or "graded" (satisfaction index)
 	// Forms replaces the default questionnaires of their kinds (nil: the defaults).
 	Forms map[survey.FormKind]survey.Questionnaire `json:"-"`
+	// ID, when set, is the survey's id instead of a new random one, and Seed
+	// its recorded seed: the demo's survey is the same for the same seed.
+	// Neither is taken from a console form or a JSON body.
+	ID   string `json:"-"`
+	Seed int64  `json:"-"`
 }
 
 // FormSummary is one form of a survey as the audit log records it.
@@ -69,6 +74,12 @@ func (s *Service) CreateSurvey(ctx context.Context, a Actor, in NewSurvey) (*sur
 	if err != nil {
 		return nil, Wrap(Invalid, err)
 	}
+	if in.ID != "" {
+		sv.ID = in.ID
+	}
+	sv.Seed = in.Seed
+	sv.Created = survey.TruncateTime(s.now())
+	sv.Updated = sv.Created
 	switch in.Scheme {
 	case "", "default":
 	case "graded":

@@ -125,41 +125,42 @@ func Run(ctx context.Context, st *store.Store, opt Options) (*Result, error) {
 	return res, nil
 }
 
-// create makes the frame, plan, survey, codes and responses. The survey is
-// stored as a draft first and opened last, so an interrupted run is recognised.
+// create makes the survey, frame, plan, codes and responses through the
+// application layer, as an operator would at the console, each step audited
+// at its time on the demo's timeline (signed Actor). The survey is a draft
+// until it is opened last, so an interrupted run is recognised. The
+// simulated answers are stored as respondents' answers are.
 func create(ctx context.Context, st *store.Store, opt Options, now time.Time, res *Result) error {
 	frame := Frame()
 	if err := frame.Validate(); err != nil {
 		return fmt.Errorf("demo frame: %w", err)
 	}
 	seed := opt.Seed
-	plan, err := sampling.MakePlan(frame, sampling.Options{Seed: &seed})
-	if err != nil {
-		return fmt.Errorf("demo plan: %w", err)
-	}
-	sv, err := survey.NewSurvey(CountyName, Title, now.Add(-10*24*time.Hour), now.Add(20*24*time.Hour), survey.DefaultForms())
+	app, op := newService(st), operator()
+	opens := now.Add(-10 * 24 * time.Hour)
+	app.at = opens.Add(-2 * 24 * time.Hour)
+	sv, err := app.CreateSurvey(ctx, op, casework.NewSurvey{ID: res.SurveyID, Seed: seed, County: CountyName, Title: Title,
+		Opens: opens, Closes: now.Add(20 * 24 * time.Hour)})
 	if err != nil {
 		return fmt.Errorf("demo survey: %w", err)
 	}
-	sv.ID, sv.Seed = res.SurveyID, seed
-	sv.Created = sv.Opens.Add(-2 * 24 * time.Hour)
-	sv.Updated = sv.Created
-	if err := st.CreateSurvey(ctx, sv); err != nil {
-		return err
+	app.at = sv.Created.Add(time.Hour)
+	if _, err := app.SaveFrame(ctx, op, sv.ID, frame); err != nil {
+		return fmt.Errorf("demo frame: %w", err)
 	}
-	issued := sv.Opens.Add(-24 * time.Hour)
-	codes, err := Codes(plan, sv.ID, issued)
+	app.at = sv.Created.Add(2 * time.Hour)
+	plan, err := app.DrawPlan(ctx, op, sv.ID, casework.PlanInput{Seed: &seed})
 	if err != nil {
-		return err
+		return fmt.Errorf("demo plan: %w", err)
 	}
-	if err := st.InsertCodes(ctx, codes); err != nil {
-		return err
-	}
-	if err := st.SaveFrame(ctx, sv.ID, Actor, frame); err != nil {
-		return err
-	}
-	if err := st.SavePlan(ctx, sv.ID, Actor, plan); err != nil {
-		return err
+	app.at = sv.Opens.Add(-24 * time.Hour)
+	var codes []survey.Code
+	for _, in := range Batches(plan) {
+		batch, err := app.IssueCodes(ctx, op, sv.ID, in)
+		if err != nil {
+			return fmt.Errorf("issue demo codes (%s %s): %w", survey.Group(in.Group).Label(), in.School, err)
+		}
+		codes = append(codes, batch...)
 	}
 	responses, injected := Generate(sv, plan, codes, seed, now, opt.Secret)
 	used := map[string]int64{}
@@ -170,31 +171,47 @@ func create(ctx context.Context, st *store.Store, opt Options, now time.Time, re
 		}
 		used[r.Code]++
 	}
-	if err := sv.Transition(survey.Open, sv.Opens); err != nil {
+	app.at = sv.Opens
+	if _, err := app.ChangeStatus(ctx, op, sv.ID, survey.Open); err != nil {
 		return fmt.Errorf("open the demo survey: %w", err)
-	}
-	if err := st.UpdateSurvey(ctx, sv, survey.Draft); err != nil {
-		return err
-	}
-	if err := auditSurvey(ctx, st, sv, len(codes), issued); err != nil {
-		return err
 	}
 	res.Schools, res.Codes, res.Responses, res.Injected = len(plan.Schools), len(codes), int64(len(responses)), injected
 	res.Quota, res.TryCode = places(codes), tryCode(codes, used)
 	return nil
 }
 
-// Codes issues the access codes of a plan, in plan order: shared codes with
+// specs are the code batches of a plan, in plan order: shared codes with
 // their quotas for students, parents, teachers and the public, and one
 // one-time code per place for principals, deputies and CPPCC members, and
 // for the parents of one school (sequenceSchool) that hands out one-time codes.
-func Codes(plan *sampling.Plan, surveyID string, at time.Time) ([]survey.Code, error) {
-	var out []survey.Code
+func specs(plan *sampling.Plan) []survey.IssueSpec {
+	var out []survey.IssueSpec
 	seq := sequenceSchool(plan)
 	for _, sp := range plan.CodeSpecs() {
 		if oneTime[sp.Group] || (sp.Group == survey.Parent && sp.School.Code != "" && sp.School.Code == seq) {
 			sp.Kind, sp.Count, sp.Quota = survey.OneTimeCode, sp.Quota, 0
 		}
+		out = append(out, sp)
+	}
+	return out
+}
+
+// Batches are the demo's code batches of a plan as a coordinator issues
+// them (at the console, the JSON API or `renke codes issue`), in plan order.
+func Batches(plan *sampling.Plan) []casework.IssueInput {
+	var out []casework.IssueInput
+	for _, sp := range specs(plan) {
+		out = append(out, casework.IssueInput{Kind: string(sp.Kind), Group: string(sp.Group), Band: string(sp.Band),
+			School: sp.School.Code, Urbanicity: string(sp.Urbanicity), Quota: sp.Quota, Count: sp.Count})
+	}
+	return out
+}
+
+// Codes issues the demo's codes of a plan without a store (Batches, as
+// codes), for tests and benchmarks that build a survey in memory.
+func Codes(plan *sampling.Plan, surveyID string, at time.Time) ([]survey.Code, error) {
+	var out []survey.Code
+	for _, sp := range specs(plan) {
 		cs, err := sp.Issue(surveyID, at)
 		if err != nil {
 			return nil, fmt.Errorf("issue demo codes (%s): %w", sp.Group.Label(), err)
@@ -303,25 +320,4 @@ func ensureUsers(ctx context.Context, st *store.Store, now time.Time) ([]Login, 
 		out = append(out, l)
 	}
 	return out, nil
-}
-
-// auditSurvey records the survey's creation, its codes and its opening.
-func auditSurvey(ctx context.Context, st *store.Store, sv *survey.Survey, codes int, issued time.Time) error {
-	after := map[string]any{"id": sv.ID, "county": sv.County, "title": sv.Title, "opens": sv.Opens, "closes": sv.Closes, "seed": sv.Seed}
-	if err := audit(ctx, st, account.ActSurveyCreate, sv.ID, sv.ID, after, sv.Created); err != nil {
-		return err
-	}
-	if err := audit(ctx, st, account.ActCodesIssue, sv.ID, sv.ID, map[string]int{"codes": codes}, issued); err != nil {
-		return err
-	}
-	return audit(ctx, st, account.ActSurveyOpen, sv.ID, sv.ID, map[string]any{"status": sv.Status}, sv.Opens)
-}
-
-// audit appends one entry signed by the demo, at the step's time, through
-// the application layer's one audit function.
-func audit(ctx context.Context, st *store.Store, act account.Action, surveyID, target string, after any, at time.Time) error {
-	app := newService(st)
-	app.at = at
-	return app.Record(ctx, operator(), act, casework.Scope{County: CountyName, Survey: surveyID, Target: target,
-		Note: "演示数据，由 renke demo 生成"}, nil, after)
 }

@@ -1,6 +1,7 @@
 package embedded
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -48,11 +49,47 @@ func millis(ms *int64) time.Time {
 	return time.UnixMilli(*ms).UTC()
 }
 
+// withoutSchema returns the document without its leading "$s" schema
+// (about half its bytes), in buf; doc itself when it has none where
+// FerretDB puts it.
+func withoutSchema(doc, buf []byte) []byte {
+	const head = `{"$s":{`
+	if !bytes.HasPrefix(doc, []byte(head)) {
+		return doc
+	}
+	depth, in := 0, false
+	for i := len(head) - 1; i < len(doc); i++ {
+		c := doc[i]
+		switch {
+		case in && c == '\\':
+			i++
+		case c == '"':
+			in = !in
+		case in:
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			if depth--; depth == 0 {
+				rest := doc[i+1:]
+				if len(rest) > 0 && rest[0] == ',' {
+					rest = rest[1:]
+				}
+				return append(append(buf[:0], '{'), rest...)
+			}
+		}
+	}
+	return doc
+}
+
 // decodeResponse decodes one stored response document into r, as the
-// MongoDB driver would.
-func decodeResponse(doc []byte, r *survey.Response) error {
+// MongoDB driver would; buf is scratch space reused between calls.
+func decodeResponse(doc []byte, buf *[]byte, r *survey.Response) error {
 	var s sjsonResponse
-	if err := json.Unmarshal(doc, &s); err != nil {
+	d := withoutSchema(doc, *buf)
+	if len(d) > 0 && len(doc) > 0 && &d[0] != &doc[0] {
+		*buf = d[:0] // keep the grown scratch space, never the row's own bytes
+	}
+	if err := json.Unmarshal(d, &s); err != nil {
 		return err
 	}
 	*r = survey.Response{ID: s.ID, SurveyID: s.SurveyID, Code: s.Code, CodeKind: s.CodeKind, Form: s.Form,
@@ -69,8 +106,9 @@ func decodeResponse(doc []byte, r *survey.Response) error {
 // reused between calls.
 func (d *Direct) EachResponseAfter(ctx context.Context, database, collection string, after int64, fn func(*survey.Response) error) error {
 	var r survey.Response
+	var buf []byte
 	return d.EachAfter(ctx, database, collection, after, func(doc []byte) error {
-		if err := decodeResponse(doc, &r); err != nil {
+		if err := decodeResponse(doc, &buf, &r); err != nil {
 			return fmt.Errorf("decode a response of %s: %w", collection, err)
 		}
 		return fn(&r)

@@ -51,6 +51,9 @@ type Cache struct {
 	extends atomic.Int64
 	walks   atomic.Int64
 	reused  atomic.Int64
+
+	unmovedHits atomic.Int64 // builds of open surveys that read nothing new
+	refreshes   atomic.Int64 // reads ahead of expiry
 }
 
 // auditTTL is how long one walk of the audit log serves the trails of all
@@ -158,8 +161,13 @@ func (c *Cache) held(id string, now time.Time) *loaded {
 // survey had settled when it was read, else the entry extended by the
 // responses stored since (or all of them, read afresh, when none is held).
 func (c *Cache) data(ctx context.Context, st Source, sv *survey.Survey, now time.Time) (*loaded, error) {
-	if l := c.held(sv.ID, now); l != nil && l.final && l.survey.Updated.Equal(sv.Updated) {
-		return l, nil
+	if l := c.held(sv.ID, now); l != nil && l.survey.Updated.Equal(sv.Updated) {
+		if l.final {
+			return l, nil
+		}
+		if same, err := c.unmoved(ctx, st, l, now); err != nil || same {
+			return l, err
+		}
 	}
 	key := sv.ID + "@" + sv.Updated.UTC().Format(time.RFC3339Nano)
 	ch := c.group.DoChan(key, func() (any, error) {
@@ -171,10 +179,15 @@ func (c *Cache) data(ctx context.Context, st Source, sv *survey.Survey, now time
 		} else {
 			c.loads.Add(1)
 		}
+		aseq, ahash, err := st.AuditHead(lctx)
+		if err != nil {
+			return nil, err
+		}
 		l, err := extend(lctx, st, sv, prev)
 		if err != nil {
 			return nil, err
 		}
+		l.auditSeq, l.auditHash = aseq, ahash
 		l.final = settled(sv, now)
 		if l.chainErr == nil {
 			c.put(l)

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"renke/account"
 	"renke/internal/testenv"
 	"renke/report"
 	"renke/reporting"
@@ -69,7 +70,7 @@ func TestCacheHoldsAtMostItsResponses(t *testing.T) {
 	build(t, c, st, a.ID)
 	build(t, c, st, b.ID) // 80 > 60: a goes
 	build(t, c, st, b.ID)
-	if c.Loads() != 2 || c.Extends() != 1 {
+	if c.Loads() != 2 || c.Extends()+c.Unmoved() != 1 {
 		t.Fatalf("after a and b: %d loads, %d extensions", c.Loads(), c.Extends())
 	}
 	build(t, c, st, a.ID)
@@ -81,5 +82,35 @@ func TestCacheHoldsAtMostItsResponses(t *testing.T) {
 	build(t, one, st, a.ID)
 	if one.Loads() != 1 {
 		t.Fatalf("a survey above the bound alone was not kept: %d loads", one.Loads())
+	}
+}
+
+// TestCacheReadsNothingWhileTheTipsStay: an open survey whose chain's tip
+// and the audit log's head have not moved is built again without reading
+// its responses; a new response or a new audit entry makes the next build
+// read what is new, and the result equals an uncached build.
+func TestCacheReadsNothingWhileTheTipsStay(t *testing.T) {
+	st := testenv.Store(t)
+	ctx := context.Background()
+	sv := seed(t, st, 30)
+	c := reporting.NewCache(4, time.Minute)
+	first := build(t, c, st, sv.ID)
+	if again := build(t, c, st, sv.ID); again != first || c.Unmoved() != 1 || c.Extends() != 0 || c.Loads() != 1 {
+		t.Fatalf("nothing moved: %d unmoved, %d extensions, %d loads", c.Unmoved(), c.Extends(), c.Loads())
+	}
+	if err := st.AppendResponse(ctx, lateResponse(sv, "tip-late")); err != nil {
+		t.Fatal(err)
+	}
+	rep := build(t, c, st, sv.ID)
+	if rep.ChainLength != 31 || c.Extends() != 1 || c.Unmoved() != 1 {
+		t.Fatalf("after a response: chain %d, %d extensions, %d unmoved", rep.ChainLength, c.Extends(), c.Unmoved())
+	}
+	sameAsUncached(t, st, rep)
+	if err := st.AppendAudit(ctx, &account.Entry{ID: "tip-audit", At: time.Now(), Actor: "admin", Action: account.Action("login")}); err != nil {
+		t.Fatal(err)
+	}
+	build(t, c, st, sv.ID)
+	if c.Extends() != 2 || c.Unmoved() != 1 {
+		t.Fatalf("after an audit entry: %d extensions, %d unmoved", c.Extends(), c.Unmoved())
 	}
 }

@@ -52,6 +52,11 @@ type loaded struct {
 	head      string
 	at        time.Time // when the responses were first read whole
 	final     bool      // the survey was closed and settled: no response can follow
+	// auditSeq and auditHash are the audit log's head read just before the
+	// survey's data: what the cache compares to know nothing was changed
+	// through the console since (every change of a setting is audited).
+	auditSeq  int64
+	auditHash string
 }
 
 // load reads the survey's frame, plan and responses, verifying the chain.

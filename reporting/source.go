@@ -32,6 +32,10 @@ type Source interface {
 	// EachResponseAfter calls fn with the survey's responses after sequence
 	// number after, in chain order.
 	EachResponseAfter(ctx context.Context, surveyID string, after int64, fn func(*survey.Response) error) error
+	// Tip is the survey's chain head (last seq and hash) and AuditHead the
+	// audit log's, each read as cheaply as the store can (one index entry).
+	Tip(ctx context.Context, surveyID string) (int64, string, error)
+	AuditHead(ctx context.Context) (int64, string, error)
 	// QualityRules and Overrides are the survey's data-quality rules and
 	// the evaluators' decisions.
 	QualityRules(ctx context.Context, surveyID string) (report.QualityConfig, error)

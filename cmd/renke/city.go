@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -62,6 +63,10 @@ func runCity(ctx context.Context, args []string) error {
 		}
 		defer stop()
 	}
+	// A one-shot build holds every county's responses at once (about 1.7 KB
+	// each, 65 MB for 38 counties of 1,000): collect garbage at 4× the live
+	// heap rather than 2×, for a fifth of the collector's CPU.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	cache := reporting.NewCache(max(e.cfg.ReportCache, 1), cityTTL).LimitResponses(e.cfg.ReportCacheResponses)
 	for n := 0; n <= *warm; n++ {
 		t, cpu := time.Now(), cpuTime()
