@@ -31,8 +31,17 @@ func (s *Server) issueCodes(c *gin.Context, id string, in issueInput) ([]survey.
 // codeRow is a code as the API lists it.
 type codeRow struct {
 	survey.Code
-	URL  string `json:"url"`
-	Used int64  `json:"used"`
+	URL        string         `json:"url"`
+	Used       int64          `json:"used"`
+	State      survey.CodeUse `json:"state"`
+	StateLabel string         `json:"state_label"`
+	Purpose    string         `json:"purpose"`
+}
+
+// newCodeRow is code k, used times, as the lists show it.
+func newCodeRow(k survey.Code, base string, used int64) codeRow {
+	st := survey.UseOf(k, used)
+	return codeRow{Code: k, URL: k.URL(base), Used: used, State: st, StateLabel: st.Label(), Purpose: k.Purpose()}
 }
 
 func (s *Server) codeRows(c *gin.Context, sv *survey.Survey, batch string) ([]codeRow, error) {
@@ -44,10 +53,11 @@ func (s *Server) codeRows(c *gin.Context, sv *survey.Survey, batch string) ([]co
 	if err != nil {
 		return nil, err
 	}
+	survey.OrderCodes(codes)
 	out := make([]codeRow, 0, len(codes))
 	for _, k := range codes {
 		if batch == "" || k.Batch == batch {
-			out = append(out, codeRow{Code: k, URL: k.URL(s.cfg.PublicURL), Used: counts[k.Code]})
+			out = append(out, newCodeRow(k, s.cfg.PublicURL, counts[k.Code]))
 		}
 	}
 	return out, nil
@@ -75,20 +85,29 @@ func (s *Server) renderCodes(c *gin.Context, status int, sv *survey.Survey, in i
 	batches := map[string]int{}
 	for _, r := range rows {
 		if r.Kind == survey.SharedCode {
-			page.Shared = append(page.Shared, console.CodeRow{Code: r.Code, URL: r.URL, Used: r.Used})
+			name := r.SchoolName
+			if name == "" {
+				name = r.School
+			}
+			n := len(page.Schools)
+			if n == 0 || page.Schools[n-1].Name != name || page.Schools[n-1].Township != r.Township {
+				page.Schools = append(page.Schools, console.SchoolCodes{Name: name, Township: r.Township})
+				n++
+			}
+			page.Schools[n-1].Codes = append(page.Schools[n-1].Codes, console.CodeRow{Code: r.Code, URL: r.URL, Used: r.Used, State: r.State})
 			continue
 		}
 		i, ok := batches[r.Batch]
 		if !ok {
 			i = len(page.Batches)
 			batches[r.Batch] = i
-			page.Batches = append(page.Batches, console.BatchRow{Batch: r.Batch, Group: r.Group, School: r.SchoolName, Created: r.Created})
-			if page.Batches[i].School == "" {
-				page.Batches[i].School = r.School
-			}
+			page.Batches = append(page.Batches, console.BatchRow{Batch: r.Batch, Purpose: r.Purpose, Group: r.Group, School: r.SchoolLabel(), Created: r.Created})
 		}
 		page.Batches[i].Count++
 		page.Batches[i].Used += r.Used
+		if r.State == survey.UseVoided {
+			page.Batches[i].Voided++
+		}
 	}
 	f := console.Frame{Title: "发放二维码", Nav: "counties", Error: msg, Data: page,
 		Crumbs: append(countyCrumbs(sv.County), console.Crumb{Label: sv.Title, URL: "/console/surveys/" + sv.ID})}
@@ -150,10 +169,10 @@ func (s *Server) codesCSV(c *gin.Context) {
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
 	w := csvsafe.NewWriter(&buf)
-	w.Write([]string{"code", "url", "kind", "group", "group_label", "school", "school_name", "township", "urbanicity", "band", "quota", "used", "batch", "created"})
+	w.Write([]string{"code", "url", "kind", "group", "group_label", "school", "school_name", "township", "urbanicity", "band", "quota", "used", "state", "purpose", "batch", "created"})
 	for _, r := range rows {
 		w.Write([]string{r.Code.Code, r.URL, string(r.Kind), string(r.Group), r.Group.Label(), r.School, r.SchoolName, r.Township,
-			string(r.Urbanicity), string(r.Band), strconv.Itoa(r.Quota), strconv.FormatInt(r.Used, 10), r.Batch, console.When(r.Created)})
+			string(r.Urbanicity), string(r.Band), strconv.Itoa(r.Quota), strconv.FormatInt(r.Used, 10), r.StateLabel, r.Purpose, r.Batch, console.When(r.Created)})
 	}
 	w.Flush()
 	attachment(c, fmt.Sprintf("codes-%s.csv", sv.ID), "text/csv; charset=utf-8", buf.Bytes())
@@ -193,7 +212,7 @@ func (s *Server) apiIssueCodes(c *gin.Context) {
 	}
 	rows := make([]codeRow, len(codes))
 	for i, k := range codes {
-		rows[i] = codeRow{Code: k, URL: k.URL(s.cfg.PublicURL)}
+		rows[i] = newCodeRow(k, s.cfg.PublicURL, 0)
 	}
 	c.JSON(http.StatusCreated, gin.H{"batch": codes[0].Batch, "codes": rows})
 }

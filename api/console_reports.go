@@ -215,13 +215,21 @@ func (s *Server) sheetsZIP(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	codes = slices.DeleteFunc(codes, func(k survey.Code) bool { return k.Usable() != nil }) // voided codes are never printed
-	if len(codes) == 0 {
-		s.fail(c, cerr(http.StatusConflict, "还没有发放访问码（或均已作废），没有可打印的二维码"))
+	used, err := s.store.CountsByCode(c.Request.Context(), sv.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	survey.OrderCodes(codes)
+	// Voided codes and used one-time slips are never printed (清单.csv says why).
+	if !slices.ContainsFunc(codes, func(k survey.Code) bool {
+		return k.Usable() == nil && (k.Kind != survey.OneTimeCode || used[k.Code] == 0)
+	}) {
+		s.fail(c, cerr(http.StatusConflict, "还没有发放访问码（或均已作废、已使用），没有可打印的二维码"))
 		return
 	}
 	var buf bytes.Buffer
-	m := sheets.Meta{Title: sv.Title, Opens: sv.Opens, Closes: sv.Closes, BaseURL: s.cfg.PublicURL, Location: survey.Shanghai}
+	m := sheets.Meta{Title: sv.Title, Opens: sv.Opens, Closes: sv.Closes, BaseURL: s.cfg.PublicURL, Location: survey.Shanghai, Used: used}
 	if err := sheets.ZIP(&buf, m, codes); err != nil {
 		s.fail(c, err)
 		return

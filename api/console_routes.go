@@ -42,6 +42,8 @@ func (s *Server) consoleRoutes() error {
 	p.POST("/surveys/:id/weights", s.weightsSubmit)
 	p.POST("/surveys/:id/scheme", s.schemeSubmit)
 	p.GET("/surveys/:id/codes", s.codesPage)
+	p.GET("/surveys/:id/preview/:form", s.previewPage)
+	p.GET("/preview/:form", s.defaultPreviewPage)
 	p.POST("/surveys/:id/codes", s.codesSubmit)
 	p.GET("/surveys/:id/codes.csv", s.codesCSV)
 	p.GET("/surveys/:id/progress", s.progressPage)

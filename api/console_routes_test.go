@@ -47,6 +47,8 @@ var routeRules = map[string]rule{
 	"POST /console/surveys/:id/weights":         {scopeSurvey, account.EditSurvey},
 	"POST /console/surveys/:id/scheme":          {scopeSurvey, account.EditSurvey},
 	"GET /console/surveys/:id/codes":            {scopeSurvey, account.ManageCodes},
+	"GET /console/surveys/:id/preview/:form":    {scopeSurvey, account.ViewSurvey},
+	"GET /console/preview/:form":                {scopeGlobal, account.ViewSurvey},
 	"POST /console/surveys/:id/codes":           {scopeSurvey, account.ManageCodes},
 	"GET /console/surveys/:id/codes.csv":        {scopeSurvey, account.ManageCodes},
 	"GET /console/surveys/:id/progress":         {scopeSurvey, account.ViewProgress},
@@ -150,6 +152,7 @@ func isAPIPath(p string) bool { return strings.HasPrefix(p, "/api/") }
 // fill substitutes the route's parameters.
 func fill(path, county, surveyID, userID string) string {
 	path = strings.ReplaceAll(path, ":county", url.PathEscape(county))
+	path = strings.ReplaceAll(path, ":form", string(survey.SocialForm))
 	if strings.Contains(path, "/users/:id") {
 		return strings.ReplaceAll(path, ":id", userID)
 	}

@@ -15,7 +15,9 @@ import (
 )
 
 // formSummaries describes a survey's (or the templates') forms in form order.
-func formSummaries(forms map[survey.FormKind]survey.Questionnaire) []console.FormSummary {
+// formSummaries lists the forms with a phone preview per group that answers
+// them, under base (/console/preview or /console/surveys/<id>/preview).
+func formSummaries(forms map[survey.FormKind]survey.Questionnaire, base string) []console.FormSummary {
 	var out []console.FormSummary
 	for _, k := range survey.FormKinds {
 		q, ok := forms[k]
@@ -23,13 +25,15 @@ func formSummaries(forms map[survey.FormKind]survey.Questionnaire) []console.For
 			continue
 		}
 		var groups []string
+		var previews []console.Option
 		for _, g := range survey.Groups {
 			if g.Form() == k {
 				groups = append(groups, g.Label())
+				previews = append(previews, console.Option{Value: base + "/" + string(k) + "?group=" + string(g), Label: g.Label()})
 			}
 		}
 		out = append(out, console.FormSummary{Kind: k, Label: k.Label(), Title: q.Title, Version: q.Version,
-			Items: len(q.Items), Groups: strings.Join(groups, "、")})
+			Items: len(q.Items), Groups: strings.Join(groups, "、"), Previews: previews})
 	}
 	return out
 }
@@ -68,10 +72,26 @@ func (s *Server) createSurvey(c *gin.Context, k *account.County, in newSurveyInp
 type surveyOut struct {
 	*survey.Survey
 	Phase survey.Phase `json:"phase"`
+	// Scoring is the scheme per form, in each form's own labels.
+	Scoring []survey.FormScoring `json:"scoring"`
 }
 
 func surveyJSON(sv *survey.Survey, now time.Time) surveyOut {
-	return surveyOut{Survey: sv, Phase: sv.PhaseAt(now)}
+	return surveyOut{Survey: sv, Phase: sv.PhaseAt(now), Scoring: survey.Scoring(sv.Forms, sv.Scheme)}
+}
+
+// levelLabel names option code by its neutral level and each form's words
+// for it, e.g. 第一档（满意／认可）.
+func levelLabel(forms map[survey.FormKind]survey.Questionnaire, code string) string {
+	seen := map[string]bool{}
+	var words []string
+	for _, k := range survey.FormKinds {
+		if q, ok := forms[k]; ok && !seen[q.OptionLabel(code)] {
+			seen[q.OptionLabel(code)] = true
+			words = append(words, q.OptionLabel(code))
+		}
+	}
+	return survey.LevelWord(code) + "（" + strings.Join(words, "／") + "）"
 }
 
 func defaultWindow(now time.Time) (time.Time, time.Time) {
@@ -88,7 +108,8 @@ func (s *Server) newSurveyPage(c *gin.Context) {
 	}
 	opens, closes := defaultWindow(s.now())
 	page := console.NewSurveyPage{County: *k, Title: k.Name + "义务教育优质均衡发展社会认可度调查",
-		Opens: opens, Closes: closes, Scheme: "default", Forms: formSummaries(survey.DefaultForms())}
+		Opens: opens, Closes: closes, Scheme: "default", Forms: formSummaries(survey.DefaultForms(), "/console/preview"),
+		Default: survey.Scoring(survey.DefaultForms(), survey.DefaultScheme()), Graded: survey.Scoring(survey.DefaultForms(), survey.GradedScheme())}
 	s.render(c, http.StatusOK, "survey_new", console.Frame{Title: "新建调查", Nav: "counties", Crumbs: countyCrumbs(k.Name), Data: page})
 }
 
@@ -100,7 +121,8 @@ func (s *Server) surveyCreateSubmit(c *gin.Context) {
 		return
 	}
 	in := newSurveyInput{Title: c.PostForm("title"), Scheme: c.PostForm("scheme")}
-	page := console.NewSurveyPage{County: *k, Title: in.Title, Scheme: in.Scheme, Forms: formSummaries(survey.DefaultForms())}
+	page := console.NewSurveyPage{County: *k, Title: in.Title, Scheme: in.Scheme, Forms: formSummaries(survey.DefaultForms(), "/console/preview"),
+		Default: survey.Scoring(survey.DefaultForms(), survey.DefaultScheme()), Graded: survey.Scoring(survey.DefaultForms(), survey.GradedScheme())}
 	var perr error
 	if in.Opens, perr = console.ParseInputTime(c.PostForm("opens")); perr == nil {
 		in.Closes, perr = console.ParseInputTime(c.PostForm("closes"))
@@ -128,7 +150,7 @@ func (s *Server) surveyCreateSubmit(c *gin.Context) {
 func (s *Server) surveyView(c *gin.Context, sv *survey.Survey) (console.SurveyPage, error) {
 	ctx := c.Request.Context()
 	u := userOf(c)
-	page := console.SurveyPage{Survey: sv, Forms: formSummaries(sv.Forms),
+	page := console.SurveyPage{Survey: sv, Forms: formSummaries(sv.Forms, "/console/surveys/"+sv.ID+"/preview"),
 		Editable: sv.Status == survey.Draft && u.Can(account.EditSurvey),
 		CanOpen:  sv.Status == survey.Draft && u.Can(account.RunSurvey),
 		CanClose: sv.Status == survey.Open && u.Can(account.RunSurvey),
@@ -137,12 +159,13 @@ func (s *Server) surveyView(c *gin.Context, sv *survey.Survey) (console.SurveyPa
 		page.Weights = append(page.Weights, console.WeightRow{Group: g, Label: g.Label(), Value: sv.GroupWeights[g]})
 	}
 	for _, code := range survey.OptionCodes {
-		row := console.SchemeRow{Code: code, Label: survey.DefaultOptionLabels[code]}
+		row := console.SchemeRow{Code: code, Label: levelLabel(sv.Forms, code)}
 		if v, ok := sv.Scheme[code]; ok {
 			row.Score = formatFloat(v)
 		}
 		page.Scheme = append(page.Scheme, row)
 	}
+	page.Scoring = survey.Scoring(sv.Forms, sv.Scheme)
 	n, _, err := s.store.Head(ctx, sv.ID)
 	if err != nil {
 		return page, err

@@ -27,8 +27,11 @@ type Config struct {
 	MongoURI  string // empty: embedded FerretDB under DataDir/mongo
 	RedisURL  string // empty: in-process miniredis
 	Database  string // MongoDB database name
-	PublicURL string // base of the URLs printed in QR codes
-	Secret    []byte // HMAC key for address hashes and sessions
+	PublicURL string // base of the URLs printed in QR codes; empty when not known (not serve)
+	// PublicURLFrom says where PublicURL came from: FromFlag, FromEnv, FromFile,
+	// FromAddr (serve's default) or FromNone.
+	PublicURLFrom string
+	Secret        []byte // HMAC key for address hashes and sessions
 	// Signing signs chain checkpoints and evaluator packages (RENKE_SIGNING_KEY
 	// or <data>/signing.key); every replica must share it.
 	Signing  *signing.Key
@@ -73,13 +76,15 @@ func flags(fs *flag.FlagSet, serve bool, getenv func(string) string) func() (*Co
 		fs.StringVar(&c.Addr, "addr", "", "listen address (env RENKE_ADDR, default 127.0.0.1:8080)")
 		fs.StringVar(&c.PublicURL, "public-url", "", "public base URL printed in QR codes (env RENKE_PUBLIC_URL, default http://<addr>)")
 		fs.StringVar(&trusted, "trusted-proxies", "", "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is trusted (env RENKE_TRUSTED_PROXIES)")
+	} else {
+		fs.StringVar(&c.PublicURL, "public-url", "", "public base URL of printed links (env RENKE_PUBLIC_URL, default: the one the server uses, kept in <data>/public-url)")
 	}
 	return func() (*Config, error) {
-		return finish(c, level, trusted, getenv)
+		return finish(c, serve, level, trusted, getenv)
 	}
 }
 
-func finish(c *Config, level, trusted string, getenv func(string) string) (*Config, error) {
+func finish(c *Config, serve bool, level, trusted string, getenv func(string) string) (*Config, error) {
 	pick := func(flagVal, env, def string) string {
 		if flagVal != "" {
 			return flagVal
@@ -94,7 +99,15 @@ func finish(c *Config, level, trusted string, getenv func(string) string) (*Conf
 	c.MongoURI = pick(c.MongoURI, "RENKE_MONGO_URI", "")
 	c.RedisURL = pick(c.RedisURL, "RENKE_REDIS_URL", "")
 	c.Database = pick("", "RENKE_DATABASE", "renke")
-	c.PublicURL = strings.TrimRight(pick(c.PublicURL, "RENKE_PUBLIC_URL", "http://"+c.Addr), "/")
+	switch {
+	case c.PublicURL != "":
+		c.PublicURLFrom = FromFlag
+	case getenv("RENKE_PUBLIC_URL") != "":
+		c.PublicURL, c.PublicURLFrom = getenv("RENKE_PUBLIC_URL"), FromEnv
+	case serve:
+		c.PublicURL, c.PublicURLFrom = "http://"+c.Addr, FromAddr
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	level = pick(level, "RENKE_LOG_LEVEL", "info")
 	trusted = pick(trusted, "RENKE_TRUSTED_PROXIES", "")
 	c.ShutdownTimeout = 20 * time.Second
@@ -112,8 +125,10 @@ func finish(c *Config, level, trusted string, getenv func(string) string) (*Conf
 	if err := checkURI("RENKE_REDIS_URL", c.RedisURL, "redis", "rediss", "unix"); err != nil {
 		errs = append(errs, err)
 	}
-	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		errs = append(errs, fmt.Errorf("public URL %q: want http(s)://host[:port]", c.PublicURL))
+	if c.PublicURLFrom != FromNone {
+		if _, err := ParsePublicURL(c.PublicURL); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	for _, p := range splitList(trusted) {
 		if net.ParseIP(p) == nil {
@@ -149,6 +164,14 @@ func finish(c *Config, level, trusted string, getenv func(string) string) (*Conf
 	}
 	if err := prepareDataDir(c.DataDir); err != nil {
 		return nil, err
+	}
+	if c.PublicURLFrom == FromNone {
+		if c.PublicURL, err = ReadPublicURL(c.DataDir); err != nil {
+			return nil, err
+		}
+		if c.PublicURL != "" {
+			c.PublicURLFrom = FromFile
+		}
 	}
 	if c.Secret, err = loadSecret(c.DataDir, getenv("RENKE_SECRET")); err != nil {
 		return nil, err

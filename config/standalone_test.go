@@ -40,6 +40,36 @@ func TestPublicURLFlag(t *testing.T) {
 	}
 }
 
+// TestPublicURLFlagReadsTheServersFile: with no flag and no environment the
+// sheets take the URL the server of --data (or RENKE_DATA) wrote.
+func TestPublicURLFlagReadsTheServersFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := WritePublicURL(dir, "http://192.0.2.7:8090"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+	}{{args: []string{"--data", dir}}, {env: map[string]string{"RENKE_DATA": dir}}} {
+		fs := flag.NewFlagSet("sheets", flag.ContinueOnError)
+		finish := publicURLFlag(fs, func(k string) string { return tc.env[k] })
+		if err := fs.Parse(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := finish(); err != nil || got != "http://192.0.2.7:8090" {
+			t.Errorf("%v %v: got %q, %v", tc.args, tc.env, got, err)
+		}
+	}
+	fs := flag.NewFlagSet("sheets", flag.ContinueOnError)
+	finish := publicURLFlag(fs, func(string) string { return "" })
+	if err := fs.Parse([]string{"--data", t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := finish(); err == nil || !strings.Contains(err.Error(), PublicURLFile) {
+		t.Errorf("no server file: got %q, %v; want a refusal naming %s", got, err, PublicURLFile)
+	}
+}
+
 func TestMongoGiven(t *testing.T) {
 	for _, tc := range []struct {
 		args []string

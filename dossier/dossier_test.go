@@ -3,6 +3,7 @@ package dossier
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -60,6 +61,27 @@ func TestUntouchedPackageVerifies(t *testing.T) {
 	}
 	if !bytes.Contains(files[FileCodebook], []byte("不认可")) || !bytes.Contains(files[FileCodebook], []byte("家长")) {
 		t.Errorf("codebook lacks the Chinese value labels:\n%s", files[FileCodebook][:400])
+	}
+	// Each item's values in its own form's words: a student item says 不知道,
+	// a staff item 不认可, a social item 不满意, and none another form's.
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(files[FileCodebook], []byte("\ufeff")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := map[string]string{}
+	for _, r := range rows {
+		if r[2] != "" {
+			values[r[0]] += r[3] + " "
+		}
+	}
+	for _, k := range survey.FormKinds {
+		q := c.Survey.Forms[k]
+		got := values[q.Items[0].ID]
+		for _, code := range survey.OptionCodes {
+			if !strings.Contains(got, q.OptionLabel(code)+"（") {
+				t.Errorf("codebook item %s (%s): %q lacks %q", q.Items[0].ID, k, got, q.OptionLabel(code))
+			}
+		}
 	}
 }
 

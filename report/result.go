@@ -169,6 +169,8 @@ type Report struct {
 	Quality      *QualitySummary        `json:"quality"`
 	Verification *Verification          `json:"verification,omitempty"`
 	Checkpoint   *checkpoint.Checkpoint `json:"checkpoint,omitempty"`
+	// Scoring is the survey's scheme per form, in each form's own labels.
+	Scoring []survey.FormScoring `json:"scoring,omitempty"`
 }
 
 // WeakestPerKind is how many rows of each kind Report.Weakest names.

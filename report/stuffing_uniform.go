@@ -197,9 +197,9 @@ func uniformTests(rs []survey.Response, units []unit, rule UniformRule, cluster 
 			}
 		}
 		f := Finding{Rule: RuleUniform, School: u.school, Group: u.group, Responses: len(u.idx), P: min(1, 2*min(pa, pt)),
-			Observed: fmt.Sprintf("%d 份非同一答案的答卷中低于“比较认可”的回答共 %d 个；%d 份答卷中 %d 份用时在本组中位数 %.0f 秒 ±%.0f%% 以内",
+			Observed: fmt.Sprintf("%d 份非同一答案的答卷中低于第二档（比较满意／比较认可）的回答共 %d 个；%d 份答卷中 %d 份用时在本组中位数 %.0f 秒 ±%.0f%% 以内",
 				n, obs, len(ownTimes), len(inBand), median, 100*rule.TimeBand),
-			Expected: fmt.Sprintf("独立作答时预计低于“比较认可”的回答约 %.1f 个；全县同类受访者用时落在该区间的比例为 %.1f%%，预计 %.1f 份",
+			Expected: fmt.Sprintf("独立作答时预计低于第二档的回答约 %.1f 个；全县同类受访者用时落在该区间的比例为 %.1f%%，预计 %.1f 份",
 				mean*float64(n), 100*share, share*float64(len(ownTimes)))}
 		var flagged []int
 		if pa <= pt {

@@ -164,6 +164,7 @@ func finish(ctx context.Context, st Source, l *loaded, trail trailFunc) (*report
 		return nil, err
 	}
 	rep.SurveyID, rep.County, rep.Title = sv.ID, sv.County, sv.Title
+	rep.Scoring = survey.Scoring(sv.Forms, sv.Scheme)
 	rep.ChainHead, rep.ChainLength = l.head, l.seq
 	rep.Verification = &report.Verification{Responses: d.ResponseCheck, Audit: d.AuditCheck, Settings: d.Settings}
 	d.Report = rep

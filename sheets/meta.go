@@ -35,6 +35,9 @@ type Meta struct {
 	BaseURL string
 	// Location is the time zone the window is printed in; nil means UTC+8.
 	Location *time.Location
+	// Used is how many answers each code (by token) has taken: a one-time
+	// code with an answer is not printed in the ZIP. Nil: none known.
+	Used map[string]int64
 }
 
 // check validates the metadata.
@@ -57,12 +60,17 @@ func (m *Meta) title() string {
 	return m.Title
 }
 
+// location is the time zone times are printed in.
+func (m *Meta) location() *time.Location {
+	if m.Location == nil {
+		return beijing
+	}
+	return m.Location
+}
+
 // window is the survey window in Chinese, or "" when unknown.
 func (m *Meta) window() string {
-	loc := m.Location
-	if loc == nil {
-		loc = beijing
-	}
+	loc := m.location()
 	f := func(t time.Time) string {
 		t = t.In(loc)
 		return fmt.Sprintf("%d年%d月%d日 %02d:%02d", t.Year(), int(t.Month()), t.Day(), t.Hour(), t.Minute())

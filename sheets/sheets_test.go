@@ -230,9 +230,69 @@ func TestZIP(t *testing.T) {
 		t.Fatalf("manifest: %d rows, %v", len(rows), err)
 	}
 	for _, r := range rows[1:] {
-		if _, ok := files[r[0]]; !ok || !strings.HasPrefix(r[9], base+"/s/") {
+		if _, ok := files[r[0]]; !ok || !strings.HasPrefix(r[9], base+"/s/") || r[10] != "" {
 			t.Errorf("manifest row %v", r)
 		}
+	}
+}
+
+// TestZIPLeavesOutUsedAndVoided: a used one-time slip and a voided code are not
+// printed; the manifest lists them with why.
+func TestZIPLeavesOutUsedAndVoided(t *testing.T) {
+	codes := sharedCodes(t)
+	slips := issue(t, survey.IssueSpec{Kind: survey.OneTimeCode, Group: survey.Deputy, Count: 13})
+	codes = append(codes, slips...)
+	codes[0].Voided = meta.Opens
+	m := meta
+	m.Used = map[string]int64{slips[0].Code: 1, slips[1].Code: 1, codes[1].Code: 5}
+	var buf bytes.Buffer
+	if err := ZIP(&buf, m, codes); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		var b bytes.Buffer
+		_, _ = b.ReadFrom(rc)
+		rc.Close()
+		files[f.Name] = b.Bytes()
+	}
+	// 11 slips left: one page; the school sheet keeps its two live codes (a shared code is printed however full).
+	if n := checkPDF(t, files["一次性码/全县_人大代表.pdf"]); n != 1 {
+		t.Errorf("slips: %d pages, want 1 (11 unused slips)", n)
+	}
+	if n := checkPDF(t, files["学校/500110001_城关第一小学.pdf"]); n != 2 {
+		t.Errorf("school sheet: %d pages, want 2 (one code voided)", n)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(files["清单.csv"], []byte("\ufeff")))).ReadAll()
+	if err != nil || len(rows) != len(codes)+1 {
+		t.Fatalf("manifest: %d rows, %v", len(rows), err)
+	}
+	why := map[string]string{}
+	for _, r := range rows[1:] {
+		if r[0] == "" {
+			why[r[9]] = r[10]
+		}
+	}
+	wantWhy := map[string]string{codes[0].URL(base): "未打印：已作废", slips[0].URL(base): "未打印：已使用", slips[1].URL(base): "未打印：已使用"}
+	if len(why) != len(wantWhy) {
+		t.Errorf("codes not printed: %v, want %v", why, wantWhy)
+	}
+	for u, w := range wantWhy {
+		if !strings.HasPrefix(why[u], w) {
+			t.Errorf("%s: note %q, want %q…", u, why[u], w)
+		}
+	}
+	m.Used = map[string]int64{}
+	for _, c := range slips {
+		m.Used[c.Code] = 1
+	}
+	if err := ZIP(&bytes.Buffer{}, m, append([]survey.Code{codes[0]}, slips...)); err == nil {
+		t.Error("a ZIP with nothing to print was written")
 	}
 }
 

@@ -3,6 +3,7 @@ package sheets
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -33,18 +34,31 @@ type job struct {
 //	全县/全县共享码.pdf                    county-level shared codes
 //	一次性码/<学校或全县>_<对象>[_<学段>].pdf  one-time codes as slips
 //	二维码/<学校或全县>_<对象>[_<学段>]_<编号>.png  a PNG per shared code
-//	清单.csv                             every code with its file and URL
+//	清单.csv                             every code with its file and URL, and
+//	                                     the codes not printed with why
 //
 // PDFs are rendered in parallel; the archive's entries are in a fixed order.
-// Voided codes are never printed.
+// Voided codes and one-time codes that have an answer (m.Used) are never
+// printed.
 func ZIP(w io.Writer, m Meta, codes []survey.Code) error {
 	if err := m.check(); err != nil {
 		return err
 	}
-	codes = slices.DeleteFunc(slices.Clone(codes), func(c survey.Code) bool { return c.Usable() != nil })
+	var skipped []survey.Code
+	codes = slices.DeleteFunc(slices.Clone(codes), func(c survey.Code) bool {
+		if notPrinted(m, &c) != "" {
+			skipped = append(skipped, c)
+			return true
+		}
+		return false
+	})
+	if len(codes) == 0 {
+		return errors.New("sheets: every code is voided or used: nothing to print")
+	}
 	if err := checkCodes(codes); err != nil {
 		return err
 	}
+	slices.SortStableFunc(skipped, codeOrder)
 	sorted := slices.Clone(codes)
 	slices.SortStableFunc(sorted, func(a, b survey.Code) int {
 		if a.Kind != b.Kind {
@@ -100,7 +114,7 @@ func ZIP(w io.Writer, m Meta, codes []survey.Code) error {
 			return err
 		}
 	}
-	if err := addFile(zw, "清单.csv", now, manifest(m, sorted, fileOf)); err != nil {
+	if err := addFile(zw, "清单.csv", now, manifest(m, sorted, fileOf, skipped)); err != nil {
 		return err
 	}
 	if err := zw.Close(); err != nil {
@@ -208,20 +222,37 @@ func addFile(zw *zip.Writer, name string, mod time.Time, data []byte) error {
 	return nil
 }
 
-// manifest lists every code with its file, as CSV with a BOM for Excel.
-func manifest(m Meta, codes []survey.Code, fileOf []string) []byte {
+// notPrinted says why code c is left out of the sheets, or "" when it is printed.
+func notPrinted(m Meta, c *survey.Code) string {
+	switch {
+	case c.Usable() != nil:
+		return "未打印：已作废（" + c.Voided.In(m.location()).Format("2006-01-02 15:04") + "）"
+	case c.Kind == survey.OneTimeCode && m.Used[c.Code] > 0:
+		return "未打印：已使用（已收到答卷）"
+	}
+	return ""
+}
+
+// manifest lists every printed code with its file, then the codes not printed
+// with why, as CSV with a BOM for Excel.
+func manifest(m Meta, codes []survey.Code, fileOf []string, skipped []survey.Code) []byte {
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
 	cw := csvsafe.NewWriter(&buf)
-	_ = cw.Write([]string{"文件", "类型", "学校代码", "学校名称", "城乡类型", "对象", "学段", "名额", "编号", "链接"})
-	for i := range codes {
-		c := &codes[i]
+	_ = cw.Write([]string{"文件", "类型", "学校代码", "学校名称", "城乡类型", "对象", "学段", "名额", "编号", "链接", "说明"})
+	row := func(file string, c *survey.Code, note string) {
 		kind, quota := "共享码", strconv.Itoa(c.Quota)
 		if c.Kind == survey.OneTimeCode {
 			kind, quota = "一次性码", "1"
 		}
-		_ = cw.Write([]string{fileOf[i], kind, c.School, c.SchoolName, string(c.Urbanicity), c.Group.Label(),
-			c.Band.Label(), quota, ShortID(c), c.URL(m.BaseURL)})
+		_ = cw.Write([]string{file, kind, c.School, c.SchoolName, string(c.Urbanicity), c.Group.Label(),
+			c.Band.Label(), quota, ShortID(c), c.URL(m.BaseURL), note})
+	}
+	for i := range codes {
+		row(fileOf[i], &codes[i], "")
+	}
+	for i := range skipped {
+		row("", &skipped[i], notPrinted(m, &skipped[i]))
 	}
 	cw.Flush()
 	return buf.Bytes()

@@ -36,6 +36,9 @@ type FormPage struct {
 	// PrivacyURL links the full notice (PrivacyPath).
 	Privacy    []string
 	PrivacyURL string
+	// Preview marks a coordinator's preview: a banner says so, nothing is
+	// kept on the phone and the form cannot be submitted.
+	Preview bool
 }
 
 // PrivacyPath is the URL path of the full privacy notice (privacy.html).
@@ -113,6 +116,16 @@ func NewFormPage(surveyTitle string, q survey.Questionnaire, code string, g surv
 		}
 		p.Items = append(p.Items, fi)
 	}
+	return p
+}
+
+// NewPreviewPage is the page respondents of group g will see for
+// questionnaire q, as a preview: it carries no code and cannot be submitted.
+// band is the band a code would fix ("" when respondents choose it).
+func NewPreviewPage(surveyTitle string, q survey.Questionnaire, g survey.Group, band survey.Band, now time.Time) FormPage {
+	p := NewFormPage(surveyTitle, q, "preview", g, band, now)
+	p.Preview = true
+	p.Code, p.SubmitURL, p.APIURL, p.ThanksURL = "", "", "", ""
 	return p
 }
 

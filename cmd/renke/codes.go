@@ -6,11 +6,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"text/tabwriter"
+	"os"
+	"strconv"
 	"time"
 
 	"renke/casework"
 	"renke/config"
+	"renke/internal/texttable"
 	"renke/survey"
 )
 
@@ -53,24 +55,31 @@ func codesIssue(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	base := publicURL(e.cfg)
 	for _, c := range codes {
-		fmt.Fprintln(stdout, c.URL(e.cfg.PublicURL))
+		fmt.Fprintln(stdout, c.URL(base))
 	}
 	return nil
 }
 
-// codeRow is one line of `renke codes`.
+// codeRow is one line of `renke codes`; its JSON is what `renke sheets` reads.
 type codeRow struct {
 	Code       string            `json:"code"`
 	URL        string            `json:"url"`
 	Kind       survey.CodeKind   `json:"kind"`
 	School     string            `json:"school,omitempty"`
 	SchoolName string            `json:"school_name,omitempty"`
+	Township   string            `json:"township,omitempty"`
 	Group      survey.Group      `json:"group"`
 	Band       survey.Band       `json:"band,omitempty"`
 	Urbanicity survey.Urbanicity `json:"urbanicity,omitempty"`
 	Quota      int               `json:"quota,omitempty"`
 	Used       int64             `json:"used"`
+	State      survey.CodeUse    `json:"state"`
+	StateLabel string            `json:"state_label"`
+	Purpose    string            `json:"purpose"`
+	Batch      string            `json:"batch,omitempty"`
+	Created    time.Time         `json:"created"`
 	OutOfPlan  string            `json:"out_of_plan,omitempty"`
 	Voided     time.Time         `json:"voided,omitzero"`
 }
@@ -99,10 +108,14 @@ func codesList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	base := publicURL(e.cfg)
+	survey.OrderCodes(codes)
 	rows := make([]codeRow, 0, len(codes))
 	for _, c := range codes {
-		rows = append(rows, codeRow{Code: c.Code, URL: c.URL(e.cfg.PublicURL), Kind: c.Kind, School: c.School,
-			SchoolName: c.SchoolName, Group: c.Group, Band: c.Band, Urbanicity: c.Urbanicity, Quota: c.Quota, Used: used[c.Code],
+		st := survey.UseOf(c, used[c.Code])
+		rows = append(rows, codeRow{Code: c.Code, URL: c.URL(base), Kind: c.Kind, School: c.School,
+			SchoolName: c.SchoolName, Township: c.Township, Group: c.Group, Band: c.Band, Urbanicity: c.Urbanicity, Quota: c.Quota,
+			Used: used[c.Code], State: st, StateLabel: st.Label(), Purpose: c.Purpose(), Batch: c.Batch, Created: c.Created,
 			OutOfPlan: c.OutOfPlan, Voided: c.Voided})
 	}
 	if *format == "json" {
@@ -110,16 +123,36 @@ func codesList(ctx context.Context, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rows)
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "类型\t对象\t学校\t学段\t名额\t已用\t状态\t链接")
+	tb := texttable.New()
+	tb.Row("类型", "学校（乡镇街道）", "对象", "学段", "名额", "已用", "状态", "链接")
 	for _, r := range rows {
-		state := "有效"
-		if !r.Voided.IsZero() {
-			state = "已作废"
-		} else if r.OutOfPlan != "" {
-			state = "计划外：" + r.OutOfPlan
+		kind, school, quota := "共享码", "全县", strconv.Itoa(r.Quota)
+		if r.Kind == survey.OneTimeCode {
+			kind, quota = "一次性码", "1"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", r.Kind, r.Group.Label(), r.SchoolName, r.Band, r.Quota, r.Used, state, r.URL)
+		if c := (survey.Code{School: r.School, SchoolName: r.SchoolName, Township: r.Township}); c.SchoolLabel() != "" {
+			school = c.SchoolLabel()
+		}
+		band := "不限"
+		if r.Band != "" {
+			band = r.Band.Label()
+		}
+		state := r.StateLabel
+		if r.OutOfPlan != "" {
+			state += "（计划外：" + r.OutOfPlan + "）"
+		}
+		tb.Row(kind, school, r.Group.Label(), band, quota, strconv.FormatInt(r.Used, 10), state, r.URL)
 	}
-	return tw.Flush()
+	_, err = tb.WriteTo(stdout)
+	return err
+}
+
+// publicURL is the base of the links a command prints: --public-url,
+// RENKE_PUBLIC_URL or the one the server uses. When none is known the links
+// are printed as paths, with a note on standard error, rather than guessed.
+func publicURL(cfg *config.Config) string {
+	if cfg.PublicURL == "" {
+		fmt.Fprintln(os.Stderr, "注意："+config.ErrNoPublicURL.Error()+"。以下链接只给出路径。")
+	}
+	return cfg.PublicURL
 }

@@ -44,10 +44,11 @@ func runSheets(ctx context.Context, args []string) error {
 	if m.Closes, err = parseWhen(*closes, true); err != nil {
 		return fmt.Errorf("--closes: %w", err)
 	}
-	codes, err := readCodes(*in)
+	codes, used, err := readCodes(*in)
 	if err != nil {
 		return err
 	}
+	m.Used = used
 	var buf bytes.Buffer
 	switch strings.ToLower(filepath.Ext(*out)) {
 	case ".zip":
@@ -82,7 +83,9 @@ func onePDF(w io.Writer, m sheets.Meta, codes []survey.Code) error {
 	return sheets.SchoolSheet(w, m, codes)
 }
 
-func readCodes(path string) ([]survey.Code, error) {
+// readCodes reads the JSON list `renke codes --format json` prints: the codes
+// and how many answers each has taken.
+func readCodes(path string) ([]survey.Code, map[string]int64, error) {
 	var data []byte
 	var err error
 	if path == "-" {
@@ -91,16 +94,25 @@ func readCodes(path string) ([]survey.Code, error) {
 		data, err = os.ReadFile(path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read codes: %w", err)
+		return nil, nil, fmt.Errorf("read codes: %w", err)
 	}
-	var codes []survey.Code
-	if err := json.Unmarshal(data, &codes); err != nil {
-		return nil, fmt.Errorf("read codes: want a JSON list of codes: %w", err)
+	var rows []struct {
+		survey.Code
+		Used int64 `json:"used"`
 	}
-	if len(codes) == 0 {
-		return nil, errors.New("read codes: the list is empty")
+	if err := json.Unmarshal(data, &rows); err != nil {
+		return nil, nil, fmt.Errorf("read codes: want a JSON list of codes: %w", err)
 	}
-	return codes, nil
+	if len(rows) == 0 {
+		return nil, nil, errors.New("read codes: the list is empty")
+	}
+	codes := make([]survey.Code, len(rows))
+	used := make(map[string]int64, len(rows))
+	for i, r := range rows {
+		codes[i] = r.Code
+		used[r.Code.Code] = r.Used
+	}
+	return codes, used, nil
 }
 
 // parseWhen reads a time in Beijing time; a bare date at the end of the day

@@ -8,11 +8,11 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"renke/casework"
 	"renke/config"
+	"renke/internal/texttable"
 	"renke/survey"
 )
 
@@ -145,13 +145,14 @@ func surveyList(ctx context.Context, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rows)
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\t区县\t状态\t开始\t结束\t标题")
+	tb := texttable.New()
+	tb.Row("ID", "区县", "状态", "开始", "结束", "标题")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.County, r.Phase.Label,
+		tb.Row(r.ID, r.County, r.Phase.Label,
 			r.Opens.In(survey.Shanghai).Format("2006-01-02 15:04"), r.Closes.In(survey.Shanghai).Format("2006-01-02 15:04"), r.Title)
 	}
-	return tw.Flush()
+	_, err = tb.WriteTo(stdout)
+	return err
 }
 
 func surveyTransition(ctx context.Context, verb string, args []string) error {

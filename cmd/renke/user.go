@@ -10,11 +10,11 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 
 	"renke/account"
 	"renke/casework"
 	"renke/config"
+	"renke/internal/texttable"
 	"renke/store"
 	"renke/survey"
 )
@@ -172,8 +172,8 @@ func userList(ctx context.Context, args []string, stdout io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(users)
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "用户名\t角色\t区县\t状态\t创建")
+	tb := texttable.New()
+	tb.Row("用户名", "角色", "区县", "状态", "创建")
 	for _, u := range users {
 		state := "正常"
 		if u.Disabled {
@@ -183,7 +183,8 @@ func userList(ctx context.Context, args []string, stdout io.Writer) error {
 		if u.Role == account.Admin {
 			cs = "全部"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Name, u.Role.Label(), cs, state, u.Created.In(survey.Shanghai).Format("2006-01-02 15:04"))
+		tb.Row(u.Name, u.Role.Label(), cs, state, u.Created.In(survey.Shanghai).Format("2006-01-02 15:04"))
 	}
-	return tw.Flush()
+	_, err = tb.WriteTo(stdout)
+	return err
 }

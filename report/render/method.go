@@ -77,7 +77,7 @@ func method(in *report.Published) []section {
 	}
 	out = append(out, design)
 	out = append(out, section{Heading: "计分", Paras: []string{
-		"每题五个选项。" + schemeText(sv.Scheme) + "每位应答者的得分是其各计分题得分的平均数；一题也没有计分作答的应答计入应答数，但不参与认可度计算。题目和维度的认可度按同样方法只在相应题目上计算。",
+		"每题五个选项，各问卷用自己的选项文字，同一档计同样的分（" + survey.LevelsText(sv.Scheme) + "）。" + schemeText(sv) + "每位应答者的得分是其各计分题得分的平均数；一题也没有计分作答的应答计入应答数，但不参与认可度计算。题目和维度的认可度按同样方法只在相应题目上计算。",
 	}})
 	out = append(out, section{Heading: "加权与总体认可度", Paras: []string{
 		"只有未被剔除且有得分的有效应答参与计算。每份有效应答属于一个加权单元（群体 × 城乡，学生和家长再按学段细分），权重 w = N_c / n_c：N_c 为抽样框中该单元的人数，n_c 为该单元的有效应答数；抽样框没有该单元人数时 w = 1。",
@@ -110,21 +110,13 @@ func method(in *report.Published) []section {
 	return out
 }
 
-func schemeText(s survey.Scheme) string {
-	var scored, unscored []string
-	for _, code := range survey.OptionCodes {
-		label := survey.DefaultOptionLabels[code]
-		if v, ok := s[code]; ok {
-			scored = append(scored, fmt.Sprintf("“%s”记 %g 分", label, v))
-		} else {
-			unscored = append(unscored, "“"+label+"”")
-		}
+// schemeText says the scoring of each form in its own words.
+func schemeText(sv *survey.Survey) string {
+	var parts []string
+	for _, f := range survey.Scoring(sv.Forms, sv.Scheme) {
+		parts = append(parts, f.Title+"（"+f.GroupText+"）："+f.Text)
 	}
-	t := strings.Join(scored, "，") + "。"
-	if len(unscored) > 0 {
-		t += strings.Join(unscored, "、") + "不计分，也不计入分母。"
-	}
-	return t
+	return strings.Join(parts, "；") + "。"
 }
 
 func groupWeightText(w map[survey.Group]float64) string {

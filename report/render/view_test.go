@@ -2,6 +2,7 @@ package render
 
 import (
 	"sort"
+	"strings"
 	"testing"
 
 	"renke/survey"
@@ -98,9 +99,15 @@ func TestNoPlanSample(t *testing.T) {
 }
 
 func TestSchemeText(t *testing.T) {
-	got := schemeText(survey.GradedScheme())
-	want := "“认可”记 1 分，“比较认可”记 0.8 分，“基本认可”记 0.6 分，“不认可”记 0 分。“不了解”不计分，也不计入分母。"
-	if got != want {
-		t.Errorf("scheme text %q", got)
+	sv := &survey.Survey{Forms: survey.DefaultForms(), Scheme: survey.GradedScheme()}
+	got := schemeText(sv)
+	for _, want := range []string{
+		"学生问卷（学生）：“满意”计 1 分，“比较满意”计 0.8 分，“基本满意”计 0.6 分，“不满意”计 0 分，“不知道”不计分，也不计入分母",
+		"（教师、校长）：“认可”计 1 分，“比较认可”计 0.8 分，“基本认可”计 0.6 分，“不认可”计 0 分，“不了解”不计分，也不计入分母",
+		"（家长、人大代表、政协委员、其他群众）：“满意”计 1 分，“比较满意”计 0.8 分，“基本满意”计 0.6 分，“不满意”计 0 分，“不了解”不计分",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("scheme text %q lacks %q", got, want)
+		}
 	}
 }

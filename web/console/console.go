@@ -77,18 +77,20 @@ type Pages struct {
 }
 
 var funcs = template.FuncMap{
-	"asset":      AssetURL,
-	"when":       When,
-	"whenExact":  WhenExact,
-	"inputTime":  InputTime,
-	"percent":    Percent,
-	"num":        Number,
-	"rate":       Rate,
-	"passProb":   func(p *float64) string { return report.FormatPassProbability(*p) },
-	"groupLabel": func(g survey.Group) string { return g.Label() },
-	"can":        func(u *account.User, p string) bool { return u != nil && u.Can(account.Permission(p)) },
-	"contains":   func(list []string, s string) bool { return contains(list, s) },
-	"pathEscape": PathEscape,
+	"asset":       AssetURL,
+	"when":        When,
+	"whenExact":   WhenExact,
+	"inputTime":   InputTime,
+	"percent":     Percent,
+	"num":         Number,
+	"levelLegend": survey.LevelLegend,
+	"score":       func(p *float64) string { return survey.FormatScore(*p) },
+	"rate":        Rate,
+	"passProb":    func(p *float64) string { return report.FormatPassProbability(*p) },
+	"groupLabel":  func(g survey.Group) string { return g.Label() },
+	"can":         func(u *account.User, p string) bool { return u != nil && u.Can(account.Permission(p)) },
+	"contains":    func(list []string, s string) bool { return contains(list, s) },
+	"pathEscape":  PathEscape,
 }
 
 func contains(list []string, s string) bool {

@@ -66,6 +66,9 @@ type FormSummary struct {
 	Version int
 	Items   int
 	Groups  string // the groups that answer it, in Chinese
+	// Previews link the form as each of its groups sees it on a phone
+	// (Value: the preview's URL, Label: the group).
+	Previews []Option
 }
 
 // NewSurveyPage is survey_new.html: the creation form.
@@ -76,6 +79,8 @@ type NewSurveyPage struct {
 	Closes time.Time
 	Scheme string // "default" or "graded"
 	Forms  []FormSummary
+	// Default and Graded are the two schemes in each form's own words.
+	Default, Graded []survey.FormScoring
 }
 
 // WeightRow is one group's weight W_g in the editing form.
@@ -85,7 +90,8 @@ type WeightRow struct {
 	Value float64
 }
 
-// SchemeRow is one option's score in the editing form; Score is "" when unscored.
+// SchemeRow is one option's score in the editing form; Score is "" when
+// unscored. Label names the level neutrally with each form's words for it.
 type SchemeRow struct {
 	Code  string
 	Label string
@@ -98,7 +104,8 @@ type SurveyPage struct {
 	Forms     []FormSummary
 	Weights   []WeightRow
 	Scheme    []SchemeRow
-	Editable  bool // a draft and the user may edit it
+	Scoring   []survey.FormScoring // the scheme in each form's own words, a table per form
+	Editable  bool                 // a draft and the user may edit it
 	CanOpen   bool
 	CanClose  bool
 	CanPurge  bool // an admin may remove the respondents' personal fields (the survey ended)
@@ -106,21 +113,32 @@ type SurveyPage struct {
 	Audit     []account.Entry
 }
 
-// CodeRow is one shared code with its use count.
+// CodeRow is one shared code with its use count and state.
 type CodeRow struct {
-	Code survey.Code
-	URL  string
-	Used int64
+	Code  survey.Code
+	URL   string
+	Used  int64
+	State survey.CodeUse
+}
+
+// SchoolCodes are the shared codes of one school (or, with no name, those
+// tied to no school), in the lists' order.
+type SchoolCodes struct {
+	Name     string // school name (its code when the name is unknown); empty: not tied to a school
+	Township string
+	Codes    []CodeRow
 }
 
 // BatchRow is one batch of one-time codes with its use count.
 type BatchRow struct {
 	Batch   string
+	Purpose string // what the batch is for: group, school or county, band, out-of-plan reason
 	Group   survey.Group
 	School  string
 	Created time.Time
 	Count   int
 	Used    int64
+	Voided  int
 }
 
 // Option is one choice of a select element.
@@ -139,7 +157,7 @@ type IssueForm struct {
 // CodesPage is codes.html: issuing and listing a survey's codes.
 type CodesPage struct {
 	Survey       *survey.Survey
-	Shared       []CodeRow
+	Schools      []SchoolCodes // shared codes grouped by school, in pinyin order
 	Batches      []BatchRow
 	Groups       []Option
 	Bands        []Option

@@ -10,6 +10,7 @@
   var thanks = f.getAttribute('data-thanks');
   var total = parseInt(f.getAttribute('data-total'), 10) || 0;
   var hasBand = f.getAttribute('data-band') === '1';
+  var preview = f.getAttribute('data-preview') === '1'; // a coordinator's preview: keeps nothing, posts nothing
   var key = 'renke:' + code;
   var prog = document.getElementById('prog');
   var pbar = document.getElementById('pbar');
@@ -23,6 +24,7 @@
   var state = load();
 
   function load() {
+    if (preview) { return { a: {} }; }
     try {
       var s = JSON.parse(window.localStorage.getItem(key));
       if (s && typeof s === 'object' && s.a && typeof s.a === 'object') { return s; }
@@ -30,6 +32,7 @@
     return { a: {} };
   }
   function save() {
+    if (preview) { return; }
     try { window.localStorage.setItem(key, JSON.stringify(state)); } catch (e) { /* private mode */ }
   }
   function forget() {
@@ -146,7 +149,7 @@
 
   f.addEventListener('submit', function (e) {
     e.preventDefault();
-    if (busy) { return; }
+    if (busy || preview) { return; }
     collect();
     save();
     var m = firstMissing();
