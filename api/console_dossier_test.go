@@ -7,19 +7,12 @@ import (
 	"testing"
 
 	"renke/dossier"
-	"renke/signing"
 )
 
 // TestConsoleDossier: the report page links the evaluator's package, which
 // downloads as a ZIP signed with the server's key that verifies offline.
 func TestConsoleDossier(t *testing.T) {
-	cfg := testConfig()
-	key, err := signing.FromSeed(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Signing = key
-	f := newConsoleFixtureWith(t, cfg)
+	f, key := newSignedConsoleFixture(t)
 	sv, rs := f.openWithResponses(4)
 	ev := f.login("eval")
 	if _, body := ev.get("/console/surveys/" + sv.ID + "/report"); !strings.Contains(string(body), `href="/console/surveys/`+sv.ID+`/dossier.zip"`) {

@@ -22,6 +22,7 @@ import (
 	"renke/config"
 	"renke/internal/testenv"
 	"renke/kv"
+	"renke/signing"
 	"renke/store"
 	"renke/survey"
 )
@@ -51,6 +52,19 @@ type consoleFixture struct {
 func newConsoleFixture(t *testing.T) *consoleFixture {
 	t.Helper()
 	return newConsoleFixtureWith(t, testConfig())
+}
+
+// newSignedConsoleFixture is a console fixture whose server signs with a
+// fixed key (returned too), for tests of what evaluators download and verify.
+func newSignedConsoleFixture(t *testing.T) (*consoleFixture, *signing.Key) {
+	t.Helper()
+	cfg := testConfig()
+	key, err := signing.FromSeed(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Signing = key
+	return newConsoleFixtureWith(t, cfg), key
 }
 
 func newConsoleFixtureWith(t *testing.T, cfg *config.Config) *consoleFixture {

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"renke/signing"
 )
 
 // TestReportWithoutData: a survey with no response to estimate from shows
@@ -15,13 +13,7 @@ import (
 // estimates), its report files say so, and the JSON report, the
 // replication file and the evaluator's package answer 409 with no_data.
 func TestReportWithoutData(t *testing.T) {
-	cfg := testConfig()
-	key, err := signing.FromSeed(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Signing = key
-	f := newConsoleFixtureWith(t, cfg)
+	f, _ := newSignedConsoleFixture(t)
 	sv, _ := f.openWithResponses(0)
 	ev := f.login("eval")
 
