@@ -1,8 +1,6 @@
 package api
 
 import (
-	"errors"
-	"io/fs"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -132,26 +130,4 @@ func utf8JSON() gin.HandlerFunc {
 		}
 		c.Next()
 	}
-}
-
-// filesOnly serves the files of fsys and nothing else: a directory (the
-// root included) is "not found", so no listing of the assets is ever shown.
-func filesOnly(fsys fs.FS) http.FileSystem {
-	return noDirs{http.FS(fsys)}
-}
-
-type noDirs struct{ http.FileSystem }
-
-// Open opens name unless it is a directory.
-func (n noDirs) Open(name string) (http.File, error) {
-	f, err := n.FileSystem.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	st, err := f.Stat()
-	if err != nil || st.IsDir() {
-		_ = f.Close()
-		return nil, errors.Join(fs.ErrNotExist, err)
-	}
-	return f, nil
 }

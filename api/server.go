@@ -1,13 +1,13 @@
-// Package api is renke's HTTP adapter: Gin handlers and middleware around the
-// domain packages and the store.
+// Package api is renke's HTTP adapter: it wires the handlers of each
+// audience (respondent, auth, consolepages, jsonapi, over the shared
+// httpx helper and views) into one Gin engine with its middleware, health
+// and metrics. It holds no handler of a use case itself.
 package api
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -16,12 +16,11 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"renke/casework"
+	"renke/api/auth"
+	"renke/api/views"
 	"renke/config"
 	"renke/kv"
-	"renke/reporting"
 	"renke/store"
-	"renke/submission"
 )
 
 // Deps are what the server is built from.
@@ -32,6 +31,19 @@ type Deps struct {
 	Log    *slog.Logger
 }
 
+// Console security settings (see auth).
+const (
+	// SessionTTL is how long a console session lives after its last use.
+	SessionTTL = auth.SessionTTL
+	// MaxLoginFailures is how many wrong current passwords an account takes in
+	// LoginFailureWindow before changes to it are refused with 429.
+	MaxLoginFailures = auth.MaxLoginFailures
+	// LoginFailureWindow is the window of MaxLoginFailures, from the first failure.
+	LoginFailureWindow = auth.LoginFailureWindow
+	// LoginAttemptsPerAddr is how many logins one client address may try per minute.
+	LoginAttemptsPerAddr = auth.LoginAttemptsPerAddr
+)
+
 // Server is renke's HTTP server.
 type Server struct {
 	cfg     *config.Config
@@ -41,20 +53,9 @@ type Server struct {
 	engine  *gin.Engine
 	handler http.Handler // engine, compressing what compressible allows
 	metrics *metrics
-	tmpl    *template.Template
-	static  fs.FS
 	now     func() time.Time
-	cache   lookups
-	// intake is the submission protocol (rate limits, quotas, one-response marks).
-	intake *submission.Protocol
-	// progressCache shares each survey's progress between the console's viewers.
-	progressCache progressCache
-	// reports keeps surveys' responses between reports, downloads and city views.
-	reports *reporting.Cache
-	// console holds the console's templates, set by consoleRoutes.
-	console *consoleState
-	// app runs the survey's use cases: every rule and audit entry of a change.
-	app *casework.Service
+	// views is what the console pages and the JSON API read (progress runs, for tests).
+	views *views.Views
 }
 
 // New builds the server and its routes.
@@ -63,16 +64,8 @@ func New(d Deps) (*Server, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	s := &Server{cfg: d.Config, store: d.Store, kv: d.KV, log: d.Log, now: time.Now,
-		cache: newLookups()}
-	s.progressCache.entries = map[string]*progressEntry{}
-	s.app = casework.New(d.Store, d.KV, d.Log)
-	s.app.SetClock(func() time.Time { return s.now() })
-	s.app.SetAuth(casework.Auth{Limits: d.KV, Sessions: d.KV, Secret: d.Config.Secret})
-	s.app.OnChange(s.forgetProgress) // the progress counts flagged and excluded responses
-	s.reports = reporting.NewCache(max(d.Config.ReportCache, 1), reportCacheTTL).LimitResponses(d.Config.ReportCacheResponses)
+	s := &Server{cfg: d.Config, store: d.Store, kv: d.KV, log: d.Log, now: time.Now}
 	s.metrics = newMetrics(prometheus.NewRegistry())
-	s.intake = s.newIntake()
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	if err := e.SetTrustedProxies(d.Config.TrustedProxies); err != nil {

@@ -36,9 +36,8 @@ type Service struct {
 	sessions Sessions
 	log      *slog.Logger
 	now      func() time.Time
-	// onChange hears of every change to what a survey's quality figures
-	// are computed with (rules, overrides); nil for none.
-	onChange func(surveyID string)
+	// listeners hear of every change a cache beside the store must know.
+	listeners []func(Change)
 	// auth is what logins need (SetAuth).
 	auth Auth
 }
@@ -55,13 +54,35 @@ func New(st *store.Store, sessions Sessions, log *slog.Logger) *Service {
 // SetClock replaces the service's clock (tests, and a server with its own).
 func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
-// OnChange registers f to hear of every change of a survey's quality rules
-// and overrides (a server drops the progress figures it keeps).
-func (s *Service) OnChange(f func(surveyID string)) { s.onChange = f }
+// ChangeKind is what a use case changed.
+type ChangeKind int
 
-func (s *Service) changed(surveyID string) {
-	if s.onChange != nil {
-		s.onChange(surveyID)
+// What a use case can change that caches beside the store keep.
+const (
+	// SurveyChanged: a survey's status, weights or scoring.
+	SurveyChanged ChangeKind = iota
+	// CodesIssued: new codes, and so new quotas.
+	CodesIssued
+	// CodesVoided: codes voided (a redraw of the plan).
+	CodesVoided
+	// QualityChanged: what the quality figures are computed with (rules, overrides).
+	QualityChanged
+)
+
+// Change is one change of a survey, told to the listeners of OnChange.
+type Change struct {
+	SurveyID string
+	Kind     ChangeKind
+}
+
+// OnChange registers f to hear of every change the service makes that a
+// cache beside the store keeps (a server drops the surveys, codes and
+// progress figures it holds). Register before the service is used.
+func (s *Service) OnChange(f func(Change)) { s.listeners = append(s.listeners, f) }
+
+func (s *Service) changed(surveyID string, k ChangeKind) {
+	for _, f := range s.listeners {
+		f(Change{SurveyID: surveyID, Kind: k})
 	}
 }
 

@@ -112,6 +112,7 @@ func (s *Service) IssueCodes(ctx context.Context, a Actor, id string, in IssueIn
 	if err := s.store.InsertCodes(ctx, codes); err != nil {
 		return nil, From(err)
 	}
+	s.changed(sv.ID, CodesIssued)
 	// The tokens are bearer secrets: the log keeps the batch, not the codes.
 	after := map[string]any{"batch": codes[0].Batch, "kind": sp.Kind, "group": sp.Group, "band": sp.Band,
 		"school": sp.School.Code, "school_name": sp.School.Name, "urbanicity": sp.School.Urbanicity,

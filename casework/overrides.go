@@ -62,7 +62,7 @@ func (s *Service) AddOverride(ctx context.Context, a Actor, id string, in Overri
 	if err := s.store.AddOverride(ctx, sv.ID, o); err != nil {
 		return nil, From(err)
 	}
-	s.changed(sv.ID)
+	s.changed(sv.ID, QualityChanged)
 	return &o, s.Record(ctx, a, account.ActExclusion, Scope{County: sv.County, Survey: sv.ID, Target: rid, Note: o.Reason},
 		map[string]any{"excluded": before.Excluded, "flags": before.Flags}, map[string]any{"excluded": o.Exclude, "reason": o.Reason})
 }

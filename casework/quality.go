@@ -53,7 +53,7 @@ func (s *Service) EditQualityRules(ctx context.Context, a Actor, id string, edit
 	if err := s.store.SetQualityRules(ctx, sv.ID, cfg, a.Name(), survey.TruncateTime(s.now())); err != nil {
 		return in, From(err)
 	}
-	s.changed(sv.ID)
+	s.changed(sv.ID, QualityChanged)
 	after := report.SettingsOf(cfg)
 	return after, s.Record(ctx, a, account.ActQualityRules, Scope{County: sv.County, Survey: sv.ID},
 		report.SettingsOf(before), after)

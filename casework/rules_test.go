@@ -34,7 +34,11 @@ func newRulesFixture(t *testing.T) *rulesFixture {
 	ctx := context.Background()
 	f := &rulesFixture{st: testenv.Store(t)}
 	f.app = casework.New(f.st, nil, nil)
-	f.app.OnChange(func(id string) { f.changed = append(f.changed, id) })
+	f.app.OnChange(func(ch casework.Change) {
+		if ch.Kind == casework.QualityChanged {
+			f.changed = append(f.changed, ch.SurveyID)
+		}
+	})
 	op := casework.CLI()
 	if _, err := f.app.RegisterCounty(ctx, op, demo.CountyName, demo.CountyCode); err != nil {
 		t.Fatal(err)

@@ -174,6 +174,7 @@ func (s *Service) DrawPlan(ctx context.Context, a Actor, id string, in PlanInput
 		if err != nil {
 			return nil, From(err)
 		}
+		s.changed(sv.ID, CodesVoided)
 		if err := s.Record(ctx, a, account.ActCodesVoid, Scope{County: sv.County, Survey: sv.ID,
 			Target: strconv.FormatInt(old.Seed, 10), Note: "重新抽样前作废原方案的访问码"},
 			map[string]any{"seed": old.Seed, "live_codes": len(im.Codes)},
@@ -226,6 +227,7 @@ func (s *Service) IssuePlanCodes(ctx context.Context, a Actor, id string) (int, 
 	if err := s.store.InsertCodes(ctx, codes); err != nil {
 		return 0, From(err)
 	}
+	s.changed(sv.ID, CodesIssued)
 	return len(codes), s.Record(ctx, a, account.ActCodesIssue, Scope{County: sv.County, Survey: sv.ID, Target: "抽样方案", Note: "按抽样方案发放共享码"},
 		nil, map[string]any{"seed": p.Seed, "shared_codes": len(codes), "total_quota": p.Total})
 }

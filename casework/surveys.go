@@ -124,6 +124,7 @@ func (s *Service) ChangeStatus(ctx context.Context, a Actor, id string, to surve
 		}
 		return sv, From(err)
 	}
+	s.changed(sv.ID, SurveyChanged)
 	if e, ok := s.sessions.(SurveyEnder); ok && to == survey.Closed {
 		// Best effort: the survey's keys expire after its close anyway.
 		if err := e.EndSurvey(context.WithoutCancel(ctx), sv.ID); err != nil {
@@ -154,6 +155,7 @@ func (s *Service) editDraft(ctx context.Context, a Actor, id string, act account
 		}
 		return sv, From(err)
 	}
+	s.changed(sv.ID, SurveyChanged)
 	return sv, s.Record(ctx, a, act, Scope{County: sv.County, Survey: sv.ID, Target: sv.Title}, before, get(sv))
 }
 

@@ -1,0 +1,53 @@
+package consolepages
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"renke/account"
+	"renke/api/httpx"
+	"renke/api/views"
+	"renke/dossier"
+)
+
+// dossierZIP is GET /console/surveys/:id/dossier.zip: the evaluator's
+// package (复核包), signed with the server's key, which `renke verify
+// --package` checks with no server and no database.
+func (s *Pages) dossierZIP(c *gin.Context) {
+	sv, err := s.access.SurveyFor(c, account.ViewReports)
+	if err != nil {
+		s.out.Fail(c, err)
+		return
+	}
+	if s.signing == nil {
+		s.out.Fail(c, httpx.E(http.StatusServiceUnavailable, "服务器没有签名密钥，暂不能生成复核包"))
+		return
+	}
+	ctx := c.Request.Context()
+	d, err := s.reports.Build(ctx, s.store, sv.ID)
+	if err != nil {
+		if s.views.ReportStoreDown(c, err) {
+			return
+		}
+		s.out.Fail(c, httpx.E(http.StatusConflict, "暂不能生成复核包："+err.Error()))
+		return
+	}
+	if !d.HasData() {
+		views.NoData(c, d)
+		return
+	}
+	codes, err := s.store.Codes(ctx, sv.ID)
+	if err != nil {
+		s.out.Fail(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := dossier.Write(&buf, dossier.FromReport(d, codes), s.signing); err != nil {
+		s.out.Fail(c, err)
+		return
+	}
+	httpx.Attachment(c, fmt.Sprintf("dossier-%s.zip", sv.ID), "application/zip", buf.Bytes())
+}

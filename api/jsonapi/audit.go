@@ -1,0 +1,53 @@
+package jsonapi
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"renke/account"
+	"renke/api/views"
+	"renke/reporting"
+	"renke/store"
+)
+
+// apiAudit is GET /api/v1/audit (admins).
+func (s *API) apiAudit(c *gin.Context) {
+	entries, _, _, err := s.views.AuditEntries(c)
+	if err != nil {
+		s.out.Fail(c, err)
+		return
+	}
+	check, err := reporting.AuditCheck(c.Request.Context(), s.store)
+	if err != nil {
+		s.out.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"entries": entries, "verification": check})
+}
+
+// apiSurveyAudit is GET /api/v1/surveys/:id/audit: the survey's trail, for
+// everyone who may see the survey.
+func (s *API) apiSurveyAudit(c *gin.Context) {
+	sv, err := s.access.SurveyFor(c, account.ViewSurvey)
+	if err != nil {
+		s.out.Fail(c, err)
+		return
+	}
+	_, limit, err := views.AuditQuery(c)
+	if err != nil {
+		s.out.Fail(c, err)
+		return
+	}
+	entries, err := s.store.Audit(c.Request.Context(), store.AuditFilter{Survey: sv.ID}, limit)
+	if err != nil {
+		s.out.Fail(c, err)
+		return
+	}
+	check, err := reporting.AuditCheck(c.Request.Context(), s.store)
+	if err != nil {
+		s.out.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"entries": entries, "verification": check})
+}

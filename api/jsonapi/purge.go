@@ -1,0 +1,17 @@
+package jsonapi
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// apiPurge is POST /api/v1/surveys/:id/purge.
+func (s *API) apiPurge(c *gin.Context) {
+	_, res, err := s.app.Purge(c.Request.Context(), s.access.Actor(c), c.Param("id"))
+	if err != nil {
+		s.out.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, res)
+}

@@ -1,0 +1,53 @@
+package jsonapi
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"renke/api/httpx"
+	"renke/api/views"
+	"renke/survey"
+)
+
+// apiSurveyAction runs an API change on survey :id and answers with the survey.
+func (s *API) apiSurveyAction(c *gin.Context, act func(id string) (*survey.Survey, error)) {
+	sv, err := act(c.Param("id"))
+	if err != nil {
+		s.out.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, views.SurveyJSON(sv, s.now()))
+}
+
+func (s *API) apiOpen(c *gin.Context) {
+	s.apiSurveyAction(c, func(id string) (*survey.Survey, error) {
+		return s.app.ChangeStatus(c.Request.Context(), s.access.Actor(c), id, survey.Open)
+	})
+}
+
+func (s *API) apiClose(c *gin.Context) {
+	s.apiSurveyAction(c, func(id string) (*survey.Survey, error) {
+		return s.app.ChangeStatus(c.Request.Context(), s.access.Actor(c), id, survey.Closed)
+	})
+}
+
+func (s *API) apiWeights(c *gin.Context) {
+	s.apiSurveyAction(c, func(id string) (*survey.Survey, error) {
+		var w map[survey.Group]float64
+		if err := httpx.ReadJSON(c, &w); err != nil {
+			return nil, err
+		}
+		return s.app.SetGroupWeights(c.Request.Context(), s.access.Actor(c), id, w)
+	})
+}
+
+func (s *API) apiScheme(c *gin.Context) {
+	s.apiSurveyAction(c, func(id string) (*survey.Survey, error) {
+		var sc survey.Scheme
+		if err := httpx.ReadJSON(c, &sc); err != nil {
+			return nil, err
+		}
+		return s.app.SetScheme(c.Request.Context(), s.access.Actor(c), id, sc)
+	})
+}
