@@ -17,6 +17,31 @@ import (
 	"renke/survey"
 )
 
+// surveyFixture is the application layer on a fresh test store, acting as
+// the command line, with a survey of the demo county open since an hour ago.
+type surveyFixture struct {
+	st  *store.Store
+	app *casework.Service
+	op  casework.Actor
+	sv  *survey.Survey
+}
+
+// newSurveyFixture opens a test store and creates the fixture's survey on it.
+func newSurveyFixture(t *testing.T) *surveyFixture {
+	t.Helper()
+	account.HashCost = bcrypt.MinCost
+	f := &surveyFixture{st: testenv.Store(t), op: casework.CLI()}
+	f.app = casework.New(f.st, nil, nil)
+	now := time.Now()
+	sv, err := f.app.CreateSurvey(context.Background(), f.op,
+		casework.NewSurvey{County: demo.CountyName, Opens: now.Add(-time.Hour), Closes: now.Add(24 * time.Hour)})
+	if err != nil {
+		t.Fatalf("create the fixture's survey: %v", err)
+	}
+	f.sv = sv
+	return f
+}
+
 func TestErrorKinds(t *testing.T) {
 	for _, c := range []struct {
 		err  error
@@ -59,16 +84,8 @@ func TestPhaseFollowsTheWindow(t *testing.T) {
 // A redraw is refused once a response came through the plan's codes, even
 // when the voiding is confirmed, and nothing is voided.
 func TestRedrawRefusedAfterResponses(t *testing.T) {
-	account.HashCost = bcrypt.MinCost
-	ctx := context.Background()
-	st := testenv.Store(t)
-	app := casework.New(st, nil, nil)
-	op := casework.CLI()
-	now := time.Now()
-	sv, err := app.CreateSurvey(ctx, op, casework.NewSurvey{County: demo.CountyName, Opens: now.Add(-time.Hour), Closes: now.Add(24 * time.Hour)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := newSurveyFixture(t)
+	ctx, st, app, op, sv := context.Background(), f.st, f.app, f.op, f.sv
 	if _, err := app.SaveFrame(ctx, op, sv.ID, demo.Frame()); err != nil {
 		t.Fatal(err)
 	}

@@ -7,12 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"renke/account"
 	"renke/casework"
 	"renke/demo"
-	"renke/internal/testenv"
 	"renke/report"
 	"renke/store"
 	"renke/survey"
@@ -21,34 +18,24 @@ import (
 // rulesFixture is a survey of the demo county with two responses, and an
 // evaluator and a coordinator of the county.
 type rulesFixture struct {
-	st          *store.Store
-	app         *casework.Service
-	sv          *survey.Survey
+	*surveyFixture
 	eval, coord casework.Actor
 	responses   []string
 	changed     []string
 }
 
 func newRulesFixture(t *testing.T) *rulesFixture {
-	account.HashCost = bcrypt.MinCost
 	ctx := context.Background()
-	f := &rulesFixture{st: testenv.Store(t)}
-	f.app = casework.New(f.st, nil, nil)
+	f := &rulesFixture{surveyFixture: newSurveyFixture(t)}
 	f.app.OnChange(func(ch casework.Change) {
 		if ch.Kind == casework.QualityChanged {
 			f.changed = append(f.changed, ch.SurveyID)
 		}
 	})
-	op := casework.CLI()
+	sv, op, now := f.sv, f.op, time.Now()
 	if _, err := f.app.RegisterCounty(ctx, op, demo.CountyName, demo.CountyCode); err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now()
-	sv, err := f.app.CreateSurvey(ctx, op, casework.NewSurvey{County: demo.CountyName, Opens: now.Add(-time.Hour), Closes: now.Add(24 * time.Hour)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.sv = sv
 	for _, role := range []account.Role{account.Evaluator, account.Coordinator} {
 		u, _, err := f.app.CreateUser(ctx, op, casework.NewUser{Name: string(role) + "1", Role: role, Counties: []string{demo.CountyName}})
 		if err != nil {

@@ -133,7 +133,7 @@ func (q *Quality) Summary() QualitySummary {
 	s := QualitySummary{Config: q.Config, Responses: len(q.Decisions)}
 	rc := map[Rule]*RuleCount{}
 	for _, r := range Rules {
-		s.ByRule = append(s.ByRule, RuleCount{Rule: r, Label: r.Label(), Excludes: q.Config.excludes(r)})
+		s.ByRule = append(s.ByRule, RuleCount{Rule: r, Label: r.Label(), Excludes: q.Config.Excludes(r)})
 	}
 	for i := range s.ByRule {
 		rc[s.ByRule[i].Rule] = &s.ByRule[i]

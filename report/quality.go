@@ -3,6 +3,7 @@ package report
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -99,42 +100,59 @@ func DefaultQualityConfig() QualityConfig {
 
 // Validate checks the parameters of the enabled rules.
 func (c QualityConfig) Validate() error {
-	var errs []error
+	var p problems
 	if c.Speeder.Enabled {
-		if c.Speeder.Floor <= 0 {
-			errs = append(errs, fmt.Errorf("答题过快规则：时间下限 %v 应为正数", c.Speeder.Floor))
-		}
-		if !(c.Speeder.MedianFraction > 0 && c.Speeder.MedianFraction <= 1) {
-			errs = append(errs, fmt.Errorf("答题过快规则：中位数比例 %v 应在 (0, 1] 内", c.Speeder.MedianFraction))
-		}
+		p.require(c.Speeder.Floor > 0, "答题过快规则：时间下限 %v 应为正数", c.Speeder.Floor)
+		p.require(c.Speeder.MedianFraction > 0 && c.Speeder.MedianFraction <= 1, "答题过快规则：中位数比例 %v 应在 (0, 1] 内", c.Speeder.MedianFraction)
 	}
-	if c.StraightLine.Enabled && c.StraightLine.MinItems < 2 {
-		errs = append(errs, fmt.Errorf("同一答案规则：最少题数 %d 应至少为 2", c.StraightLine.MinItems))
+	if c.StraightLine.Enabled {
+		p.require(c.StraightLine.MinItems >= 2, "同一答案规则：最少题数 %d 应至少为 2", c.StraightLine.MinItems)
 	}
 	if c.Burst.Enabled {
-		if c.Burst.MaxPerWindow < 1 {
-			errs = append(errs, fmt.Errorf("集中提交规则：上限 %d 应至少为 1", c.Burst.MaxPerWindow))
-		}
-		if c.Burst.Window <= 0 {
-			errs = append(errs, fmt.Errorf("集中提交规则：时间窗 %v 应为正数", c.Burst.Window))
-		}
+		p.require(c.Burst.MaxPerWindow >= 1, "集中提交规则：上限 %d 应至少为 1", c.Burst.MaxPerWindow)
+		p.require(c.Burst.Window > 0, "集中提交规则：时间窗 %v 应为正数", c.Burst.Window)
 	}
-	errs = append(errs, c.validateStuffing()...)
-	return errors.Join(errs...)
+	c.validateStuffing(&p)
+	return errors.Join(p...)
 }
 
-func (c QualityConfig) excludes(r Rule) bool {
+// problems collects what Validate finds wrong with a configuration.
+type problems []error
+
+// require adds the problem format describes unless ok holds.
+func (p *problems) require(ok bool, format string, args ...any) {
+	if !ok {
+		*p = append(*p, fmt.Errorf(format, args...))
+	}
+}
+
+// switches reports whether rule r runs and whether it excludes the responses it flags.
+func (c QualityConfig) switches(r Rule) (enabled, exclude bool) {
 	switch r {
 	case RuleSpeeder:
-		return c.Speeder.Exclude
+		return c.Speeder.Enabled, c.Speeder.Exclude
 	case RuleStraightLine:
-		return c.StraightLine.Exclude
+		return c.StraightLine.Enabled, c.StraightLine.Exclude
 	case RuleRepeatDevice:
-		return c.RepeatDevice.Exclude
+		return c.RepeatDevice.Enabled, c.RepeatDevice.Exclude
 	case RuleBurst:
-		return c.Burst.Exclude
+		return c.Burst.Enabled, c.Burst.Exclude
+	case RuleTemplate:
+		return c.Template.Enabled, c.Template.Exclude
+	case RuleProxy:
+		return c.Proxy.Enabled, c.Proxy.Exclude
+	case RuleUniform:
+		return c.Uniform.Enabled, c.Uniform.Exclude
+	case RuleSequence:
+		return c.Sequence.Enabled, c.Sequence.Exclude
 	}
-	return c.stuffingExcludes(r)
+	return false, false
+}
+
+// Excludes reports whether rule r excludes the responses it flags.
+func (c QualityConfig) Excludes(r Rule) bool {
+	_, exclude := c.switches(r)
+	return exclude
 }
 
 // Decision is the quality verdict on one response. JSON: response_id,
@@ -206,7 +224,7 @@ func CheckQuality(rs []survey.Response, cfg QualityConfig) (*Quality, error) {
 		d.Flags = uniqueRules(d.Flags)
 		sort.Slice(d.Flags, func(a, b int) bool { return ruleRank(d.Flags[a]) < ruleRank(d.Flags[b]) })
 		for _, r := range d.Flags {
-			if cfg.excludes(r) {
+			if cfg.Excludes(r) {
 				d.RuleExcluded = true
 			}
 		}
@@ -215,11 +233,10 @@ func CheckQuality(rs []survey.Response, cfg QualityConfig) (*Quality, error) {
 	return q, nil
 }
 
+// ruleRank is the place of r in Rules, after them all when it is not there.
 func ruleRank(r Rule) int {
-	for i, x := range Rules {
-		if x == r {
-			return i
-		}
+	if i := slices.Index(Rules, r); i >= 0 {
+		return i
 	}
 	return len(Rules)
 }

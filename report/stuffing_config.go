@@ -1,7 +1,7 @@
 package report
 
 import (
-	"fmt"
+	"slices"
 	"time"
 )
 
@@ -21,14 +21,7 @@ const (
 var StuffingRules = []Rule{RuleTemplate, RuleProxy, RuleUniform, RuleSequence}
 
 // IsStuffing reports whether r is one of the per-school stuffing rules.
-func (r Rule) IsStuffing() bool {
-	for _, x := range StuffingRules {
-		if x == r {
-			return true
-		}
-	}
-	return false
-}
+func (r Rule) IsStuffing() bool { return slices.Contains(StuffingRules, r) }
 
 // TemplateRule tests each school × group for a cluster of at least
 // MinCluster identical answer sheets that are not one answer throughout.
@@ -89,55 +82,30 @@ func defaultStuffing(c *QualityConfig) {
 
 // stuffingOn reports whether any stuffing rule runs.
 func (c QualityConfig) stuffingOn() bool {
-	return c.Template.Enabled || c.Proxy.Enabled || c.Uniform.Enabled || c.Sequence.Enabled
+	return slices.ContainsFunc(StuffingRules, func(r Rule) bool {
+		enabled, _ := c.switches(r)
+		return enabled
+	})
 }
 
-func (c QualityConfig) validateStuffing() []error {
-	var errs []error
-	if c.stuffingOn() && !(c.FDR > 0 && c.FDR <= 0.5) {
-		errs = append(errs, fmt.Errorf("错误发现率 %v 应在 (0, 0.5] 内", c.FDR))
+// validateStuffing adds to p what is wrong with the settings of the stuffing rules.
+func (c QualityConfig) validateStuffing(p *problems) {
+	if c.stuffingOn() {
+		p.require(c.FDR > 0 && c.FDR <= 0.5, "错误发现率 %v 应在 (0, 0.5] 内", c.FDR)
 	}
-	if c.Template.Enabled && c.Template.MinCluster < 2 {
-		errs = append(errs, fmt.Errorf("模板作答规则：最小雷同份数 %d 应至少为 2", c.Template.MinCluster))
+	if c.Template.Enabled {
+		p.require(c.Template.MinCluster >= 2, "模板作答规则：最小雷同份数 %d 应至少为 2", c.Template.MinCluster)
 	}
-	if c.Proxy.Enabled && c.Proxy.MinShared < 1 {
-		errs = append(errs, fmt.Errorf("代答规则：最少同址份数 %d 应至少为 1", c.Proxy.MinShared))
+	if c.Proxy.Enabled {
+		p.require(c.Proxy.MinShared >= 1, "代答规则：最少同址份数 %d 应至少为 1", c.Proxy.MinShared)
 	}
 	if c.Uniform.Enabled {
-		if c.Uniform.MinResponses < 3 {
-			errs = append(errs, fmt.Errorf("异常一致规则：最少应答数 %d 应至少为 3", c.Uniform.MinResponses))
-		}
-		if !(c.Uniform.TimeBand > 0 && c.Uniform.TimeBand <= 0.5) {
-			errs = append(errs, fmt.Errorf("异常一致规则：用时带宽 %v 应在 (0, 0.5] 内", c.Uniform.TimeBand))
-		}
+		p.require(c.Uniform.MinResponses >= 3, "异常一致规则：最少应答数 %d 应至少为 3", c.Uniform.MinResponses)
+		p.require(c.Uniform.TimeBand > 0 && c.Uniform.TimeBand <= 0.5, "异常一致规则：用时带宽 %v 应在 (0, 0.5] 内", c.Uniform.TimeBand)
 	}
 	if c.Sequence.Enabled {
-		if c.Sequence.MinRun < 3 {
-			errs = append(errs, fmt.Errorf("一次性码连号规则：最短连续份数 %d 应至少为 3", c.Sequence.MinRun))
-		}
-		if c.Sequence.MaxGap <= 0 {
-			errs = append(errs, fmt.Errorf("一次性码连号规则：最大间隔 %v 应为正数", c.Sequence.MaxGap))
-		}
-		if c.Sequence.MaxAddresses < 1 {
-			errs = append(errs, fmt.Errorf("一次性码连号规则：最多地址数 %d 应至少为 1", c.Sequence.MaxAddresses))
-		}
+		p.require(c.Sequence.MinRun >= 3, "一次性码连号规则：最短连续份数 %d 应至少为 3", c.Sequence.MinRun)
+		p.require(c.Sequence.MaxGap > 0, "一次性码连号规则：最大间隔 %v 应为正数", c.Sequence.MaxGap)
+		p.require(c.Sequence.MaxAddresses >= 1, "一次性码连号规则：最多地址数 %d 应至少为 1", c.Sequence.MaxAddresses)
 	}
-	return errs
 }
-
-func (c QualityConfig) stuffingExcludes(r Rule) bool {
-	switch r {
-	case RuleTemplate:
-		return c.Template.Exclude
-	case RuleProxy:
-		return c.Proxy.Exclude
-	case RuleUniform:
-		return c.Uniform.Exclude
-	case RuleSequence:
-		return c.Sequence.Exclude
-	}
-	return false
-}
-
-// Excludes reports whether rule r excludes the responses it flags.
-func (c QualityConfig) Excludes(r Rule) bool { return c.excludes(r) }

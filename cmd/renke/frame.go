@@ -14,22 +14,13 @@ import (
 )
 
 func init() {
-	register("frame", "write a blank sampling-frame template, check a frame, or upload it to a survey", runFrame)
-}
-
-func runFrame(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return errors.New("usage: renke frame template --out frame.xlsx | renke frame check frame.xlsx | renke frame upload --survey ID frame.xlsx")
-	}
-	switch args[0] {
-	case "template":
-		return frameTemplate(args[1:])
-	case "check":
-		return frameCheck(args[1:])
-	case "upload":
-		return frameUpload(ctx, args[1:])
-	}
-	return fmt.Errorf("unknown frame command %q (want template, check or upload)", args[0])
+	register("frame", "write a blank sampling-frame template, check a frame, or upload it to a survey", subcommands("frame", []subcommand{
+		{"template", "--out frame.xlsx", "write a blank sampling-frame template",
+			func(_ context.Context, args []string) error { return frameTemplate(args) }},
+		{"check", "frame.xlsx", "check a sampling frame (workbook or JSON)",
+			func(_ context.Context, args []string) error { return frameCheck(args) }},
+		{"upload", "--survey ID frame.xlsx", "check a sampling frame and store it for a draft survey", frameUpload},
+	}))
 }
 
 func frameTemplate(args []string) error {

@@ -11,20 +11,10 @@ import (
 )
 
 func init() {
-	register("plan", "draw a survey's sample from its frame, and issue the plan's shared codes", runPlan)
-}
-
-func runPlan(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return errors.New("usage: renke plan draw SURVEY_ID [--seed N] [--void-codes] | renke plan codes SURVEY_ID")
-	}
-	switch args[0] {
-	case "draw":
-		return planDraw(ctx, args[1:])
-	case "codes":
-		return planCodes(ctx, args[1:])
-	}
-	return fmt.Errorf("unknown plan command %q (want draw or codes)", args[0])
+	register("plan", "draw a survey's sample from its frame, and issue the plan's shared codes", subcommands("plan", []subcommand{
+		{"draw", "SURVEY_ID [--seed N] [--void-codes]", "draw the survey's sample from its frame", planDraw},
+		{"codes", "SURVEY_ID", "issue the shared codes of the survey's plan", planCodes},
+	}))
 }
 
 // frameUpload stores a checked frame for a draft survey of the same county.

@@ -15,24 +15,17 @@ import (
 )
 
 func init() {
-	register("rules", "show and set a survey's data-quality rules", runRules)
-	register("override", "record and list evaluators' decisions on single responses", runOverride)
+	register("rules", "show and set a survey's data-quality rules", subcommands("rules", []subcommand{
+		{"show", "SURVEY_ID [--format json]", "print a survey's rules", rulesShow},
+		{"set", "SURVEY_ID key=value ...", "change some of a survey's rules", rulesSet},
+	}))
+	register("override", "record and list evaluators' decisions on single responses", subcommands("override", []subcommand{
+		{"add", "SURVEY_ID --response ID --decision exclude|include --reason TEXT", "record a decision on one response", overrideAdd},
+		{"list", "SURVEY_ID [--format json]", "list a survey's decisions", overrideList},
+	}))
 }
 
 const rulesUsage = "usage: renke rules show SURVEY_ID [--format json] | renke rules set SURVEY_ID key=value ..."
-
-func runRules(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return errors.New(rulesUsage)
-	}
-	switch args[0] {
-	case "show":
-		return rulesShow(ctx, args[1:])
-	case "set":
-		return rulesSet(ctx, args[1:])
-	}
-	return fmt.Errorf("unknown rules command %q (want show or set)", args[0])
-}
 
 // rulesShow prints a survey's rules, one key=value a line with its label.
 func rulesShow(ctx context.Context, args []string) error {
@@ -106,19 +99,6 @@ func rulesSet(ctx context.Context, args []string) error {
 }
 
 const overrideUsage = "usage: renke override add SURVEY_ID --response ID --decision exclude|include --reason TEXT | renke override list SURVEY_ID [--format json]"
-
-func runOverride(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return errors.New(overrideUsage)
-	}
-	switch args[0] {
-	case "add":
-		return overrideAdd(ctx, args[1:])
-	case "list":
-		return overrideList(ctx, args[1:])
-	}
-	return fmt.Errorf("unknown override command %q (want add or list)", args[0])
-}
 
 func overrideAdd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("override add", flag.ContinueOnError)

@@ -17,7 +17,19 @@ import (
 )
 
 func init() {
-	register("survey", "create, list, open and close surveys", runSurvey)
+	register("survey", "create, list, open and close surveys", subcommands("survey", []subcommand{
+		{"create", "--county NAME [--title T] [--opens TIME] [--closes TIME] [--scheme default|graded] [--questionnaire FILE ...]",
+			"create a draft survey", surveyCreate},
+		{"list", "[--format table|json]", "list the surveys", surveyList},
+		{"open", "SURVEY_ID", "open a survey", transition("open")},
+		{"close", "SURVEY_ID", "close a survey", transition("close")},
+		{"archive", "SURVEY_ID", "archive a survey", transition("archive")},
+	}))
+}
+
+// transition is the entry point of the sub-command that moves a survey by verb.
+func transition(verb string) func(ctx context.Context, args []string) error {
+	return func(ctx context.Context, args []string) error { return surveyTransition(ctx, verb, args) }
 }
 
 // stringList is a repeatable string flag.
@@ -25,21 +37,6 @@ type stringList []string
 
 func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
-
-func runSurvey(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return errors.New("usage: renke survey create|list|open|close|archive ...")
-	}
-	switch args[0] {
-	case "create":
-		return surveyCreate(ctx, args[1:])
-	case "list":
-		return surveyList(ctx, args[1:])
-	case "open", "close", "archive":
-		return surveyTransition(ctx, args[0], args[1:])
-	}
-	return fmt.Errorf("unknown survey command %q (want create, list, open, close or archive)", args[0])
-}
 
 // parseTime reads an RFC 3339 time or a date/time in Asia/Shanghai.
 func parseTime(s string) (time.Time, error) {

@@ -20,22 +20,14 @@ import (
 )
 
 func init() {
-	register("user", "add and list console users", runUser)
-}
-
-func runUser(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return errors.New("usage: renke user add|list|passwd ...")
-	}
-	switch args[0] {
-	case "add":
-		return userAdd(ctx, args[1:], os.Stdin, stdout)
-	case "list":
-		return userList(ctx, args[1:], stdout)
-	case "passwd":
-		return userPasswd(ctx, args[1:], stdout)
-	}
-	return fmt.Errorf("unknown user command %q (want add, list or passwd)", args[0])
+	register("user", "add and list console users", subcommands("user", []subcommand{
+		{"add", "--name NAME --role admin|coordinator|evaluator [--county NAME ...] [--county-code CODE] [--password-stdin]",
+			"add a console user", func(ctx context.Context, args []string) error { return userAdd(ctx, args, os.Stdin, stdout) }},
+		{"list", "[--format table|json]", "list the console users",
+			func(ctx context.Context, args []string) error { return userList(ctx, args, stdout) }},
+		{"passwd", "NAME", "give a user a new generated password",
+			func(ctx context.Context, args []string) error { return userPasswd(ctx, args, stdout) }},
+	}))
 }
 
 // readPassword reads the first line of r.
