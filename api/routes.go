@@ -69,6 +69,6 @@ func (s *Server) routes() error {
 	a := e.Group("/api/v1", au.Authenticate(), au.RequireAPI(), au.CSRF())
 	au.RegisterAPI(a)
 	jsonapi.New(jsonapi.Deps{App: app, Access: access, Views: s.views, Out: out, Store: s.store, Reports: reports,
-		PublicURL: s.cfg.PublicURL, Log: s.log, Now: now}).Register(a)
+		PublicURL: s.cfg.PublicURL, Now: now}).Register(a)
 	return nil
 }

@@ -4,7 +4,6 @@
 package jsonapi
 
 import (
-	"log/slog"
 	"net/http"
 	"time"
 
@@ -29,7 +28,6 @@ type Deps struct {
 	Reports *reporting.Cache
 	// PublicURL is the base of the codes' links.
 	PublicURL string
-	Log       *slog.Logger
 	Now       func() time.Time
 }
 
@@ -42,14 +40,13 @@ type API struct {
 	store     *store.Store
 	reports   *reporting.Cache
 	publicURL string
-	log       *slog.Logger
 	now       func() time.Time
 }
 
 // New builds the JSON API.
 func New(d Deps) *API {
 	return &API{app: d.App, access: d.Access, views: d.Views, out: d.Out, store: d.Store, reports: d.Reports,
-		publicURL: d.PublicURL, log: d.Log, now: d.Now}
+		publicURL: d.PublicURL, now: d.Now}
 }
 
 // RegisterOpenAPI adds the API's description, open to all.

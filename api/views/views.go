@@ -52,9 +52,3 @@ func (s *Views) Changed(ch casework.Change) { s.forgetProgress(ch.SurveyID) }
 
 // ProgressRuns is how many times progress has been computed (tests read it).
 func (s *Views) ProgressRuns() int64 { return s.progressCache.runs.Load() }
-
-// Reports is the cache of built reports.
-func (s *Views) Reports() *reporting.Cache { return s.reports }
-
-// Store is the store the views read.
-func (s *Views) Store() *store.Store { return s.store }
