@@ -9,7 +9,6 @@ import (
 
 	"renke/account"
 	"renke/api/httpx"
-	"renke/api/views"
 	"renke/dossier"
 )
 
@@ -27,16 +26,8 @@ func (s *Pages) dossierZIP(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	d, err := s.reports.Build(ctx, s.store, sv.ID)
-	if err != nil {
-		if s.views.ReportStoreDown(c, err) {
-			return
-		}
-		s.out.Fail(c, httpx.E(http.StatusConflict, "暂不能生成复核包："+err.Error()))
-		return
-	}
-	if !d.HasData() {
-		views.NoData(c, d)
+	d, ok := s.views.Estimates(c, sv, "暂不能生成复核包：")
+	if !ok {
 		return
 	}
 	codes, err := s.store.Codes(ctx, sv.ID)

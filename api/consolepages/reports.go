@@ -10,7 +10,6 @@ import (
 
 	"renke/account"
 	"renke/api/httpx"
-	"renke/api/views"
 	"renke/hashchain"
 	"renke/report"
 	"renke/report/render"
@@ -114,16 +113,8 @@ func (s *Pages) exportCSV(c *gin.Context) {
 		s.out.Fail(c, err)
 		return
 	}
-	d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
-	if err != nil {
-		if s.views.ReportStoreDown(c, err) {
-			return
-		}
-		s.out.Fail(c, httpx.E(http.StatusConflict, "暂不能导出："+err.Error()))
-		return
-	}
-	if !d.HasData() {
-		views.NoData(c, d)
+	d, ok := s.views.Estimates(c, sv, "暂不能导出：")
+	if !ok {
 		return
 	}
 	var buf bytes.Buffer

@@ -18,12 +18,7 @@ func (s *API) apiAudit(c *gin.Context) {
 		s.out.Fail(c, err)
 		return
 	}
-	check, err := reporting.AuditCheck(c.Request.Context(), s.store)
-	if err != nil {
-		s.out.Fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"entries": entries, "verification": check})
+	s.auditAnswer(c, entries)
 }
 
 // apiSurveyAudit is GET /api/v1/surveys/:id/audit: the survey's trail, for
@@ -44,6 +39,11 @@ func (s *API) apiSurveyAudit(c *gin.Context) {
 		s.out.Fail(c, err)
 		return
 	}
+	s.auditAnswer(c, entries)
+}
+
+// auditAnswer answers with entries and the verification of the whole chain.
+func (s *API) auditAnswer(c *gin.Context, entries []account.Entry) {
 	check, err := reporting.AuditCheck(c.Request.Context(), s.store)
 	if err != nil {
 		s.out.Fail(c, err)

@@ -7,8 +7,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"renke/account"
-	"renke/api/httpx"
-	"renke/api/views"
 	"renke/report/render"
 )
 
@@ -19,16 +17,8 @@ func (s *API) apiReport(c *gin.Context) {
 		s.out.Fail(c, err)
 		return
 	}
-	d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
-	if err != nil {
-		if s.views.ReportStoreDown(c, err) {
-			return
-		}
-		s.out.Fail(c, httpx.E(http.StatusConflict, "报告暂不能生成："+err.Error()))
-		return
-	}
-	if !d.HasData() {
-		views.NoData(c, d)
+	d, ok := s.views.Estimates(c, sv, "报告暂不能生成：")
+	if !ok {
 		return
 	}
 	f, _ := render.FormatNamed("json")

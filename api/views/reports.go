@@ -54,6 +54,25 @@ func (s *Views) ReportStoreDown(c *gin.Context, err error) bool {
 	return false
 }
 
+// Estimates is the built report of sv for the answers that need estimates
+// (the JSON report, the replication file, the evaluator's package): false,
+// with the answer given, when the store is down (503), the report cannot be
+// built (409, the reason after refusal) or there is no data yet (409 no_data).
+func (s *Views) Estimates(c *gin.Context, sv *survey.Survey, refusal string) (*report.Published, bool) {
+	d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
+	if err != nil {
+		if !s.ReportStoreDown(c, err) {
+			s.out.Fail(c, httpx.E(http.StatusConflict, refusal+err.Error()))
+		}
+		return nil, false
+	}
+	if !d.HasData() {
+		NoData(c, d)
+		return nil, false
+	}
+	return d, true
+}
+
 // NoData answers 409 for a survey without estimates (no valid response
 // yet): the no-data message in JSON, marked no_data, for the JSON API and
 // for the downloads that need estimates (replication file, evaluator's
