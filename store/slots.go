@@ -3,10 +3,13 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"renke/survey"
 )
@@ -45,3 +48,28 @@ func (s *Store) ReleaseQuotaSlot(ctx context.Context, code string, k int64) erro
 }
 
 func slotID(code string, k int64) string { return fmt.Sprintf("%s#%d", code, k) }
+
+// HighestQuotaSlot is the highest place of code's quota taken in the store
+// (0 when none): a Redis counter that kept its data through an outage is
+// raised to it, since the places every replica took meanwhile end there.
+func (s *Store) HighestQuotaSlot(ctx context.Context, code string) (int64, error) {
+	cur, err := s.db.Collection(colQuotaSlots).Find(ctx, bson.M{"code": code}, options.Find().SetProjection(bson.M{"_id": 1}))
+	if err != nil {
+		return 0, fmt.Errorf("read the places of quota %s: %w", code, classify(err))
+	}
+	var rows []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return 0, fmt.Errorf("read the places of quota %s: %w", code, classify(err))
+	}
+	var top int64
+	for _, r := range rows {
+		_, k, ok := strings.Cut(r.ID[len(code):], "#")
+		n, err := strconv.ParseInt(k, 10, 64)
+		if ok && err == nil && n > top {
+			top = n
+		}
+	}
+	return top, nil
+}

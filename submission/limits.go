@@ -68,23 +68,45 @@ func (p *Protocol) fallbackOn(err error) {
 	}
 }
 
+// recoveryBudget bounds handing the quotas back to Redis after an outage.
+const recoveryBudget = 10 * time.Second
+
+// fallbackOff hands the quotas counted in the store back to Redis once it
+// answers again, before any submission of this process takes a place in it.
 func (p *Protocol) fallbackOff(ctx context.Context) {
-	if !p.local.setActive(false) {
+	if !p.local.Active() {
+		// Wait for a hand-back under way: until it is done, Redis's
+		// counters may lag the places taken in the store.
+		p.recovery.RLock()
+		defer p.recovery.RUnlock()
 		return
 	}
+	p.recovery.Lock()
+	defer p.recovery.Unlock()
+	if !p.local.setActive(false) {
+		return // another submission handed the quotas back
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recoveryBudget)
+	defer cancel()
 	p.d.Log.Info("redis reachable again: rate limits back on redis")
 	p.d.Fallback(false)
 	// Quotas counted in the store meanwhile left Redis's counters behind (a
 	// Redis that kept its data) or without them (one that lost it): raise
-	// each kept counter to the places this process saw taken in the store;
-	// one that is gone is loaded from the store by the next submission.
-	// Raised, not dropped: a counter dropped would lose the places other
-	// replicas are taking in it meanwhile, and a reload would miss those
-	// not yet stored.
+	// each kept counter to the highest place taken in the store by any
+	// replica (this process's own tally may end well below it); one that is
+	// gone is loaded from the store by the next submission. Raised, not
+	// dropped: a counter dropped would lose the places other replicas are
+	// taking in it meanwhile, and a reload would miss those not yet stored.
 	for _, fc := range p.local.takeFallbackCodes() {
 		mu := p.quotaLocks.get(fc.code)
 		mu.Lock()
-		if err := p.d.KV.RaiseQuota(ctx, fc.survey, fc.code, fc.places); err != nil {
+		places := fc.places
+		if top, err := p.d.Store.HighestQuotaSlot(ctx, fc.code); err != nil {
+			p.d.Log.Warn("could not read the quota places taken during the Redis outage", "error", err)
+		} else {
+			places = max(places, top)
+		}
+		if err := p.d.KV.RaiseQuota(ctx, fc.survey, fc.code, places); err != nil {
 			p.d.Log.Warn("could not reset a quota counter after the Redis outage", "error", err)
 		}
 		mu.Unlock()

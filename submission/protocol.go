@@ -14,6 +14,7 @@ import (
 	"errors"
 	"log/slog"
 	"regexp"
+	"sync"
 	"time"
 
 	"renke/kv"
@@ -41,6 +42,7 @@ type Store interface {
 	OnceHeld(ctx context.Context, surveyID, key string) (bool, error)
 	ReserveQuotaSlot(ctx context.Context, code string, known int64, quota int) (int64, error)
 	ReleaseQuotaSlot(ctx context.Context, code string, k int64) error
+	HighestQuotaSlot(ctx context.Context, code string) (int64, error)
 }
 
 // Lookup finds codes and surveys (the api's cache in front of the store).
@@ -73,6 +75,9 @@ type Protocol struct {
 	d          Deps
 	local      localLimiter
 	quotaLocks keyedMutex
+	// recovery is held while the quotas counted in the store during a Redis
+	// outage are handed back to Redis; submissions wait for it.
+	recovery sync.RWMutex
 }
 
 // New builds a Protocol.

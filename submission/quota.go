@@ -19,6 +19,12 @@ import (
 // store holds it alone, so no count misses a response still being written.
 // done must be called with whether the response was stored.
 func (p *Protocol) takeQuota(ctx context.Context, sv *survey.Survey, code *survey.Code) (done func(stored bool), out Outcome) {
+	if p.local.Active() {
+		// Redis failed this process's last budget check: its counters are
+		// not handed back yet (fallbackOff), so a counter it still holds
+		// may lag the places taken in the store.
+		return p.quotaFromStore(ctx, sv, code)
+	}
 	mu := p.quotaLocks.get(code.Code)
 	for attempt := 0; attempt < 3; attempt++ {
 		mu.RLock()
