@@ -86,12 +86,14 @@ func (c *readCache[V]) get(ctx context.Context, key string, now time.Time, load 
 	if e := c.entries[key]; e != nil {
 		switch age := now.Sub(e.at); {
 		case age >= 0 && age < c.ahead:
+			v := e.v // read under the lock: a refresh may be writing it
 			c.mu.Unlock()
-			return e.v, nil
+			return v, nil
 		case age >= 0 && age < c.ttl:
 			if e.refreshing {
+				v := e.v
 				c.mu.Unlock()
-				return e.v, nil
+				return v, nil
 			}
 			e.refreshing = true
 			gen := c.gen
