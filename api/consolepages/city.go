@@ -13,7 +13,6 @@ import (
 	"renke/account"
 	"renke/api/auth"
 	"renke/api/httpx"
-	"renke/api/views"
 	"renke/config"
 	"renke/report/render"
 	"renke/reporting"
@@ -31,7 +30,7 @@ func (s *Pages) cityRows(c *gin.Context) ([]render.CityRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	filter := views.SurveyFilter(httpx.UserOf(c), views.CountyNames(counties))
+	filter := surveyFilter(httpx.UserOf(c), countyNames(counties))
 	rows, err := reporting.CityRows(c.Request.Context(), s.store, filter, s.reports.Build)
 	if errors.Is(err, reporting.ErrNoSurveys) {
 		return nil, nil

@@ -8,7 +8,6 @@ import (
 	"renke/account"
 	"renke/api/auth"
 	"renke/api/httpx"
-	"renke/api/views"
 	"renke/casework"
 	"renke/web/console"
 )
@@ -26,7 +25,7 @@ func (s *Pages) renderUsers(c *gin.Context, status int, msg, pwFor, pw string) {
 		s.out.Fail(c, err)
 		return
 	}
-	failures, err := s.failures.AccountFailures(ctx, views.UserNames(users))
+	failures, err := s.failures.AccountFailures(ctx, userNames(users))
 	if err != nil {
 		s.log.Warn("users page: login failures unavailable", "err", err)
 	}
@@ -87,4 +86,13 @@ func (s *Pages) userResetSubmit(c *gin.Context) {
 		return
 	}
 	s.renderUsers(c, http.StatusOK, "", u.Name, pw)
+}
+
+// userNames lists the login names of users (for their failed-login counts).
+func userNames(users []account.User) []string {
+	names := make([]string, len(users))
+	for i := range users {
+		names[i] = users[i].Name
+	}
+	return names
 }

@@ -6,7 +6,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"renke/api/httpx"
-	"renke/api/views"
 	"renke/survey"
 )
 
@@ -17,7 +16,7 @@ func (s *API) apiSurveyAction(c *gin.Context, act func(id string) (*survey.Surve
 		s.out.Fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, views.SurveyJSON(sv, s.now()))
+	c.JSON(http.StatusOK, surveyJSON(sv, s.now()))
 }
 
 func (s *API) apiOpen(c *gin.Context) {

@@ -8,7 +8,6 @@ import (
 
 	"renke/account"
 	"renke/api/httpx"
-	"renke/api/views"
 	"renke/casework"
 	"renke/survey"
 )
@@ -59,7 +58,7 @@ func (s *API) apiCreateSurvey(c *gin.Context) {
 		s.out.Fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, views.SurveyJSON(sv, s.now()))
+	c.JSON(http.StatusCreated, surveyJSON(sv, s.now()))
 }
 
 // apiSurvey is GET /api/v1/surveys/:id.
@@ -69,5 +68,19 @@ func (s *API) apiSurvey(c *gin.Context) {
 		s.out.Fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, views.SurveyJSON(sv, s.now()))
+	c.JSON(http.StatusOK, surveyJSON(sv, s.now()))
+}
+
+// surveyOut is a survey as the API answers with it: with its phase (the
+// status read against the window, in the words every door uses).
+type surveyOut struct {
+	*survey.Survey
+	Phase survey.Phase `json:"phase"`
+	// Scoring is the scheme per form, in each form's own labels.
+	Scoring []survey.FormScoring `json:"scoring"`
+}
+
+// surveyJSON is sv as the API answers with it at now.
+func surveyJSON(sv *survey.Survey, now time.Time) surveyOut {
+	return surveyOut{Survey: sv, Phase: sv.PhaseAt(now), Scoring: survey.Scoring(sv.Forms, sv.Scheme)}
 }

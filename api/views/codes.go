@@ -22,6 +22,8 @@ func NewCodeRow(k survey.Code, base string, used int64) CodeRow {
 	return CodeRow{Code: k, URL: k.URL(base), Used: used, State: st, StateLabel: st.Label(), Purpose: k.Purpose()}
 }
 
+// CodeRows lists sv's codes (of one batch, or all) with their use counts, in
+// the order every door shows them (survey.OrderCodes).
 func (s *Views) CodeRows(c *gin.Context, sv *survey.Survey, batch string) ([]CodeRow, error) {
 	codes, err := s.store.Codes(c.Request.Context(), sv.ID)
 	if err != nil {

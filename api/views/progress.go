@@ -34,13 +34,13 @@ func bandIndex(b survey.Band) int {
 	return -1 // "any band" first
 }
 
-// ComputeProgress computes a survey's quota fill by school × group × band
+// computeProgress computes a survey's quota fill by school × group × band
 // from its codes (a shared code's quota, one place per one-time code) and
 // their use counts, its responses per hour (Asia/Shanghai) and its quality
 // summary, all from one read of its responses. Updated is when the read
 // began: every response submitted before then is counted. Callers go through
 // Progress, which shares the result between viewers.
-func (s *Views) ComputeProgress(ctx context.Context, sv *survey.Survey) (console.Progress, error) {
+func (s *Views) computeProgress(ctx context.Context, sv *survey.Survey) (console.Progress, error) {
 	p := console.Progress{Survey: sv.ID, Status: string(sv.Status), Updated: s.now(), Quotas: []console.QuotaRow{}, Hours: []console.HourRow{}}
 	codes, err := s.store.Codes(ctx, sv.ID)
 	if err != nil {
@@ -89,7 +89,7 @@ func (s *Views) ComputeProgress(ctx context.Context, sv *survey.Survey) (console
 		}
 		return bandIndex(a.Band) < bandIndex(b.Band)
 	})
-	q, err := s.QualityOf(ctx, sv.ID, rs)
+	q, err := s.qualityOf(ctx, sv.ID, rs)
 	if err != nil {
 		return p, err
 	}

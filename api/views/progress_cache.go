@@ -107,7 +107,7 @@ func (s *Views) runProgress(ctx context.Context, sv *survey.Survey, e *progressE
 		}
 		close(e.done)
 	}()
-	p, err = s.ComputeProgress(ctx, sv)
+	p, err = s.computeProgress(ctx, sv)
 }
 
 // forgetProgress drops a survey's cached progress after this server changed

@@ -32,9 +32,9 @@ func (s *Views) Quality(c *gin.Context, sv *survey.Survey) (*report.Quality, []r
 	return reporting.Quality(ctx, s.store, sv.ID, rs)
 }
 
-// QualityOf runs the quality rules over responses already read from the
+// qualityOf runs the quality rules over responses already read from the
 // survey, with the evaluators' overrides applied.
-func (s *Views) QualityOf(ctx context.Context, surveyID string, rs []survey.Response) (*report.Quality, error) {
+func (s *Views) qualityOf(ctx context.Context, surveyID string, rs []survey.Response) (*report.Quality, error) {
 	q, _, err := reporting.Quality(ctx, s.store, surveyID, rs)
 	return q, err
 }

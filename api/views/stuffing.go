@@ -15,9 +15,9 @@ import (
 	"renke/web/console"
 )
 
-// FindingFor looks up the stuffing finding named by the query (rule, school,
+// findingFor looks up the stuffing finding named by the query (rule, school,
 // group) in a report's quality section.
-func FindingFor(qs *report.QualitySummary, rule, school, group string) (report.Finding, bool) {
+func findingFor(qs *report.QualitySummary, rule, school, group string) (report.Finding, bool) {
 	if qs == nil || qs.Stuffing == nil {
 		return report.Finding{}, false
 	}
@@ -85,8 +85,8 @@ func Evidence(d *report.Published, f report.Finding) ([]string, []console.Eviden
 	return items, rows
 }
 
-// StuffingEvidence builds the report and finds the finding the request names.
-func (s *Views) StuffingEvidence(c *gin.Context, sv *survey.Survey) (report.Finding, *report.Published, error) {
+// stuffingEvidence builds the report and finds the finding the request names.
+func (s *Views) stuffingEvidence(c *gin.Context, sv *survey.Survey) (report.Finding, *report.Published, error) {
 	d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
 	if errors.Is(err, survey.ErrUnavailable) {
 		return report.Finding{}, nil, err
@@ -97,7 +97,7 @@ func (s *Views) StuffingEvidence(c *gin.Context, sv *survey.Survey) (report.Find
 	if !d.HasData() {
 		return report.Finding{}, nil, httpx.E(http.StatusConflict, "报告暂不能生成："+d.NoData)
 	}
-	f, ok := FindingFor(d.Report.Quality, c.Query("rule"), c.Query("school"), c.Query("group"))
+	f, ok := findingFor(d.Report.Quality, c.Query("rule"), c.Query("school"), c.Query("group"))
 	if !ok {
 		return report.Finding{}, nil, httpx.E(http.StatusNotFound, "没有这项作答模式证据（规则、学校或群体不符，或已不再列出）")
 	}
@@ -112,7 +112,7 @@ func (s *Views) StuffingFinding(c *gin.Context) (*survey.Survey, report.Finding,
 		s.out.Fail(c, err)
 		return nil, report.Finding{}, nil, false
 	}
-	f, d, err := s.StuffingEvidence(c, sv)
+	f, d, err := s.stuffingEvidence(c, sv)
 	if err != nil {
 		if !s.ReportStoreDown(c, err) {
 			s.out.Fail(c, err)
