@@ -24,7 +24,7 @@ const totpOfferTTL = 10 * time.Minute
 // totpOffer signs an offered key for the user until exp, so the page that
 // confirms it needs no server-side state.
 func (s *Auth) totpOffer(u *account.User, secret string, exp int64) string {
-	return s.client.Sign("totp-offer", u.ID+"|"+secret+"|"+strconv.FormatInt(exp, 10))
+	return s.Client.Sign("totp-offer", u.ID+"|"+secret+"|"+strconv.FormatInt(exp, 10))
 }
 
 // accountView is the account page's data: the offered key while enrolling.
@@ -34,7 +34,7 @@ func (s *Auth) accountView(c *gin.Context, offer bool) (*console.AccountPage, er
 	if !offer || u.TwoFactor() {
 		return page, nil
 	}
-	o, err := s.app.OfferSecondFactor(c.Request.Context(), s.Actor(c))
+	o, err := s.App.OfferSecondFactor(c.Request.Context(), s.Actor(c))
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +43,7 @@ func (s *Auth) accountView(c *gin.Context, offer bool) (*console.AccountPage, er
 	if err != nil {
 		return nil, fmt.Errorf("authenticator QR code: %w", err)
 	}
-	exp := s.now().Add(totpOfferTTL).Unix()
+	exp := s.Now().Add(totpOfferTTL).Unix()
 	page.Offer = &console.TOTPOffer{Secret: secret, QR: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png)),
 		Expires: exp, MAC: s.totpOffer(u, secret, exp)}
 	return page, nil
@@ -53,10 +53,10 @@ func (s *Auth) accountView(c *gin.Context, offer bool) (*console.AccountPage, er
 func (s *Auth) renderAccount(c *gin.Context, status int, offer bool, msg string) {
 	page, err := s.accountView(c, offer)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	s.out.Render(c, status, "account", console.Frame{Title: "我的账号", Nav: "account", Flash: httpx.Flash(c), Error: msg, Data: page})
+	s.Out.Render(c, status, "account", console.Frame{Title: "我的账号", Nav: "account", Flash: httpx.Flash(c), Error: msg, Data: page})
 }
 
 // totpOfferSubmit is POST /console/account/totp/new: a fresh key to scan.
@@ -68,11 +68,11 @@ func (s *Auth) totpConfirmSubmit(c *gin.Context) {
 	u := httpx.UserOf(c)
 	secret, code := c.PostForm("secret"), strings.TrimSpace(c.PostForm("code"))
 	exp, _ := strconv.ParseInt(c.PostForm("expires"), 10, 64)
-	if !hmac.Equal([]byte(c.PostForm("mac")), []byte(s.totpOffer(u, secret, exp))) || s.now().Unix() > exp {
+	if !hmac.Equal([]byte(c.PostForm("mac")), []byte(s.totpOffer(u, secret, exp))) || s.Now().Unix() > exp {
 		s.renderAccount(c, http.StatusUnprocessableEntity, false, "启用页面已过期，请重新点击“启用两步验证”")
 		return
 	}
-	fresh, err := s.app.EnableSecondFactor(c.Request.Context(), s.Actor(c), secret, code)
+	fresh, err := s.App.EnableSecondFactor(c.Request.Context(), s.Actor(c), secret, code)
 	if err == nil {
 		err = s.startSession(c, fresh)
 	}
@@ -86,7 +86,7 @@ func (s *Auth) totpConfirmSubmit(c *gin.Context) {
 // totpOffSubmit is POST /console/account/totp/off: the password and a current
 // code turn the second factor off.
 func (s *Auth) totpOffSubmit(c *gin.Context) {
-	fresh, err := s.app.DisableSecondFactor(c.Request.Context(), s.Actor(c), c.PostForm("password"), c.PostForm("code"))
+	fresh, err := s.App.DisableSecondFactor(c.Request.Context(), s.Actor(c), c.PostForm("password"), c.PostForm("code"))
 	if err == nil {
 		err = s.startSession(c, fresh)
 	}
@@ -100,9 +100,9 @@ func (s *Auth) totpOffSubmit(c *gin.Context) {
 // accountRefusal shows the account page again with a refusal below 500,
 // the error page otherwise.
 func (s *Auth) accountRefusal(c *gin.Context, err error) {
-	e := s.out.Error(err)
+	e := s.Out.Error(err)
 	if e.Status >= 500 {
-		s.out.Fail(c, e)
+		s.Out.Fail(c, e)
 		return
 	}
 	e.SetRetryAfter(c)
@@ -113,7 +113,7 @@ func (s *Auth) accountRefusal(c *gin.Context, err error) {
 // application layer (which ends every session of theirs) and starts a fresh
 // session for this client.
 func (s *Auth) changeOwnPassword(c *gin.Context, old, new, again string) error {
-	u, err := s.app.ChangePassword(c.Request.Context(), s.Actor(c), old, new, again)
+	u, err := s.App.ChangePassword(c.Request.Context(), s.Actor(c), old, new, again)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func (s *Auth) accountPage(c *gin.Context) { s.renderAccount(c, http.StatusOK, f
 // passwordSubmit is POST /console/account/password.
 func (s *Auth) passwordSubmit(c *gin.Context) {
 	if err := s.changeOwnPassword(c, c.PostForm("old"), c.PostForm("new"), c.PostForm("again")); err != nil {
-		e := s.out.Error(err)
+		e := s.Out.Error(err)
 		e.SetRetryAfter(c)
 		s.renderAccount(c, e.Status, false, e.Msg)
 		return
@@ -142,11 +142,11 @@ func (s *Auth) apiChangePassword(c *gin.Context) {
 		New string `json:"new"`
 	}
 	if err := httpx.ReadJSON(c, &in); err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	if err := s.changeOwnPassword(c, in.Old, in.New, in.New); err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, sessionJSON{User: httpx.UserOf(c), CSRFToken: httpx.SessionOf(c).CSRF})

@@ -56,23 +56,17 @@ type Deps struct {
 
 // Auth serves logins, sessions and the user's own account.
 type Auth struct {
-	out      *httpx.Responder
-	client   httpx.Client
-	sessions Sessions
-	users    Users
-	app      *casework.Service
-	log      *slog.Logger
-	now      func() time.Time
+	Deps
 }
 
 // New builds the authentication handlers.
 func New(d Deps) *Auth {
-	return &Auth{out: d.Out, client: d.Client, sessions: d.Sessions, users: d.Users, app: d.App, log: d.Log, now: d.Now}
+	return &Auth{Deps: d}
 }
 
 // Actor is the request's user as the application layer knows it.
 func (s *Auth) Actor(c *gin.Context) casework.Actor {
-	return casework.Actor{User: httpx.UserOf(c), Addr: s.client.AddrHash(c)}
+	return casework.Actor{User: httpx.UserOf(c), Addr: s.Client.AddrHash(c)}
 }
 
 // Register adds the login page and the JSON API's login, outside any session.

@@ -17,7 +17,7 @@ import (
 // presented is ended, so one planted before login is never promoted) and
 // starts a fresh session with its cookie.
 func (s *Auth) login(c *gin.Context, name, password, code string) (*account.User, error) {
-	u, err := s.app.Login(c.Request.Context(), s.client.AddrHash(c),
+	u, err := s.App.Login(c.Request.Context(), s.Client.AddrHash(c),
 		casework.LoginInput{Name: name, Password: password, Code: code, OldSession: s.sessionToken(c)})
 	if err != nil {
 		return nil, err
@@ -27,7 +27,7 @@ func (s *Auth) login(c *gin.Context, name, password, code string) (*account.User
 
 // startSession issues a new session for u and sets its cookie.
 func (s *Auth) startSession(c *gin.Context, u *account.User) error {
-	tok, sess, err := s.sessions.NewSession(c.Request.Context(), u.ID, SessionTTL)
+	tok, sess, err := s.Sessions.NewSession(c.Request.Context(), u.ID, SessionTTL)
 	if err != nil {
 		return httpx.ErrStoreDown
 	}
@@ -38,7 +38,7 @@ func (s *Auth) startSession(c *gin.Context, u *account.User) error {
 
 // logout ends the request's session (audited) and clears its cookie.
 func (s *Auth) logout(c *gin.Context) error {
-	if err := s.app.Logout(c.Request.Context(), s.Actor(c), httpx.TokenOf(c)); err != nil {
+	if err := s.App.Logout(c.Request.Context(), s.Actor(c), httpx.TokenOf(c)); err != nil {
 		return err
 	}
 	s.setSessionCookie(c, "", -1)
@@ -50,17 +50,17 @@ func (s *Auth) logout(c *gin.Context) error {
 func (s *Auth) loginToken(c *gin.Context) string {
 	v := httpx.RandomID(32)
 	http.SetCookie(c.Writer, &http.Cookie{Name: loginCookie, Value: v, Path: "/login", MaxAge: 3600,
-		HttpOnly: true, Secure: s.client.Secure(c), SameSite: http.SameSiteStrictMode})
-	return s.client.Sign("login", v)
+		HttpOnly: true, Secure: s.Client.Secure(c), SameSite: http.SameSiteStrictMode})
+	return s.Client.Sign("login", v)
 }
 
 func (s *Auth) checkLoginToken(c *gin.Context) bool {
 	v, err := c.Cookie(loginCookie)
-	return err == nil && v != "" && hmac.Equal([]byte(c.PostForm("csrf")), []byte(s.client.Sign("login", v)))
+	return err == nil && v != "" && hmac.Equal([]byte(c.PostForm("csrf")), []byte(s.Client.Sign("login", v)))
 }
 
 func (s *Auth) renderLogin(c *gin.Context, status int, name, next, msg string) {
-	s.out.Render(c, status, "login", console.Frame{Title: "登录", Error: msg,
+	s.Out.Render(c, status, "login", console.Frame{Title: "登录", Error: msg,
 		Data: console.LoginPage{Name: name, Next: safeNext(next), CSRF: s.loginToken(c)}})
 }
 
@@ -81,7 +81,7 @@ func (s *Auth) loginSubmit(c *gin.Context) {
 		return
 	}
 	if _, err := s.login(c, name, c.PostForm("password"), c.PostForm("code")); err != nil {
-		e := s.out.Error(err)
+		e := s.Out.Error(err)
 		e.SetRetryAfter(c)
 		s.renderLogin(c, e.Status, name, next, e.Msg)
 		return
@@ -92,7 +92,7 @@ func (s *Auth) loginSubmit(c *gin.Context) {
 // logoutSubmit is POST /logout.
 func (s *Auth) logoutSubmit(c *gin.Context) {
 	if err := s.logout(c); err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	httpx.Redirect(c, "/login")
@@ -112,12 +112,12 @@ func (s *Auth) apiLogin(c *gin.Context) {
 		Code     string `json:"code"` // the authenticator code, when the second factor is on
 	}
 	if err := httpx.ReadJSON(c, &in); err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	u, err := s.login(c, in.Name, in.Password, in.Code)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, sessionJSON{User: u, CSRFToken: httpx.SessionOf(c).CSRF})
@@ -131,7 +131,7 @@ func (s *Auth) apiSession(c *gin.Context) {
 // apiLogout is DELETE /api/v1/session.
 func (s *Auth) apiLogout(c *gin.Context) {
 	if err := s.logout(c); err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	c.Status(http.StatusNoContent)

@@ -23,7 +23,7 @@ const (
 )
 
 func (s *Auth) sessionCookie(c *gin.Context) string {
-	if s.client.Secure(c) {
+	if s.Client.Secure(c) {
 		return secureSessionCookieName
 	}
 	return sessionCookieName
@@ -40,7 +40,7 @@ func (s *Auth) sessionToken(c *gin.Context) string {
 
 func (s *Auth) setSessionCookie(c *gin.Context, token string, maxAge int) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: s.sessionCookie(c), Value: token, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: s.client.Secure(c), SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: s.Client.Secure(c), SameSite: http.SameSiteLaxMode})
 }
 
 // Authenticate puts the user and session of a valid session cookie into the
@@ -53,26 +53,26 @@ func (s *Auth) Authenticate() gin.HandlerFunc {
 			return
 		}
 		ctx := c.Request.Context()
-		sess, err := s.sessions.Session(ctx, tok, SessionTTL)
+		sess, err := s.Sessions.Session(ctx, tok, SessionTTL)
 		if errors.Is(err, kv.ErrNoSession) {
 			c.Next()
 			return
 		}
 		if err != nil {
-			s.log.Warn("console session lookup failed", "err", err)
-			s.out.Fail(c, httpx.ErrStoreDown)
+			s.Log.Warn("console session lookup failed", "err", err)
+			s.Out.Fail(c, httpx.ErrStoreDown)
 			return
 		}
-		u, err := s.users.User(ctx, sess.UserID)
+		u, err := s.Users.User(ctx, sess.UserID)
 		if err != nil && !errors.Is(err, survey.ErrNotFound) {
-			s.out.Fail(c, err)
+			s.Out.Fail(c, err)
 			return
 		}
 		// A session of a removed or disabled user, or one older than the
 		// password, is void even if revoking it missed.
 		if u == nil || u.Disabled || sess.Created.Before(u.PasswordChanged) {
-			if err := s.sessions.EndSession(ctx, tok); err != nil {
-				s.log.Warn("end void session", "err", err)
+			if err := s.Sessions.EndSession(ctx, tok); err != nil {
+				s.Log.Warn("end void session", "err", err)
 			}
 			c.Next()
 			return
@@ -104,7 +104,7 @@ func (s *Auth) RequireAPI() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if httpx.UserOf(c) == nil {
 			c.Header("WWW-Authenticate", `Cookie realm="renke"`)
-			s.out.Fail(c, httpx.ErrLoginNeeded)
+			s.Out.Fail(c, httpx.ErrLoginNeeded)
 			return
 		}
 		c.Next()
@@ -127,7 +127,7 @@ func (s *Auth) CSRF() gin.HandlerFunc {
 		}
 		sess := httpx.SessionOf(c)
 		if sess == nil {
-			s.out.Fail(c, httpx.ErrLoginNeeded)
+			s.Out.Fail(c, httpx.ErrLoginNeeded)
 			return
 		}
 		// Bound the body before anything parses it (a form here is parsed for its token).
@@ -137,7 +137,7 @@ func (s *Auth) CSRF() gin.HandlerFunc {
 			got = c.PostForm("csrf")
 		}
 		if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRF)) != 1 {
-			s.out.Fail(c, httpx.ErrBadCSRF)
+			s.Out.Fail(c, httpx.ErrBadCSRF)
 			return
 		}
 		c.Next()

@@ -13,15 +13,15 @@ import (
 
 // auditPage is GET /console/audit (admins).
 func (s *Pages) auditPage(c *gin.Context) {
-	entries, f, limit, err := s.views.AuditEntries(c)
+	entries, f, limit, err := s.Views.AuditEntries(c)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	page := console.AuditPage{Entries: entries, Filter: console.AuditFilter{County: f.County, Survey: f.Survey, Actor: f.Actor}}
-	chain, err := reporting.AuditChain(c.Request.Context(), s.store)
+	chain, err := reporting.AuditChain(c.Request.Context(), s.Store)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	page.Chain = auditChainView(chain)
@@ -34,5 +34,5 @@ func (s *Pages) auditPage(c *gin.Context) {
 		}
 		page.Older = "/console/audit?" + q.Encode()
 	}
-	s.out.Render(c, http.StatusOK, "audit", console.Frame{Title: "审计日志", Nav: "audit", Data: page})
+	s.Out.Render(c, http.StatusOK, "audit", console.Frame{Title: "审计日志", Nav: "audit", Data: page})
 }

@@ -26,12 +26,12 @@ func (s *Pages) cityRows(c *gin.Context) ([]render.CityRow, error) {
 	if err := auth.RequirePerm(c, account.ViewReports); err != nil {
 		return nil, err
 	}
-	counties, err := s.views.VisibleCounties(c)
+	counties, err := s.Views.VisibleCounties(c)
 	if err != nil {
 		return nil, err
 	}
 	filter := surveyFilter(httpx.UserOf(c), countyNames(counties))
-	rows, err := reporting.CityRows(c.Request.Context(), s.store, filter, s.reports.Build)
+	rows, err := reporting.CityRows(c.Request.Context(), s.Store, filter, s.Reports.Build)
 	if errors.Is(err, reporting.ErrNoSurveys) {
 		return nil, nil
 	}
@@ -43,20 +43,20 @@ func (s *Pages) cityRows(c *gin.Context) ([]render.CityRow, error) {
 func (s *Pages) cityPage(c *gin.Context) {
 	rows, err := s.cityRows(c)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	page := console.CityPage{CitySummary: render.SummarizeCity(rows)}
 	chart, err := page.ChartSVG()
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	if chart != nil {
 		// A data: image, which the console's policy allows, unlike inline SVG's style attributes.
 		page.Chart = template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(chart))
 	}
-	s.out.Render(c, http.StatusOK, "city", console.Frame{Title: "全市汇总", Nav: "city", Data: page})
+	s.Out.Render(c, http.StatusOK, "city", console.Frame{Title: "全市汇总", Nav: "city", Data: page})
 }
 
 // cityFile is GET /console/city.xlsx and /console/city.html: the city view as a file.
@@ -68,16 +68,16 @@ func (s *Pages) cityFile(format string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		rows, err := s.cityRows(c)
 		if err != nil {
-			s.out.Fail(c, err)
+			s.Out.Fail(c, err)
 			return
 		}
 		if len(rows) == 0 {
-			s.out.Fail(c, httpx.E(http.StatusNotFound, "你可查看的区县还没有任何调查"))
+			s.Out.Fail(c, httpx.E(http.StatusNotFound, "你可查看的区县还没有任何调查"))
 			return
 		}
 		var buf bytes.Buffer
 		if err := k.Write(&buf, rows, time.Now().UTC(), config.Version); err != nil {
-			s.out.Fail(c, err)
+			s.Out.Fail(c, err)
 			return
 		}
 		if format == "html" {

@@ -27,9 +27,9 @@ func choices[T ~string](values []T, label func(T) string) []console.Option {
 
 // renderCodes shows the codes page with the form as typed.
 func (s *Pages) renderCodes(c *gin.Context, status int, sv *survey.Survey, in casework.IssueInput, issued int, msg string) {
-	rows, err := s.views.CodeRows(c, sv, "")
+	rows, err := s.Views.CodeRows(c, sv, "")
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	page := console.CodesPage{Survey: sv, Issued: issued,
@@ -68,14 +68,14 @@ func (s *Pages) renderCodes(c *gin.Context, status int, sv *survey.Survey, in ca
 	if issued > 0 {
 		f.Flash = fmt.Sprintf("已发放 %d 个访问码。", issued)
 	}
-	s.out.Render(c, status, "codes", f)
+	s.Out.Render(c, status, "codes", f)
 }
 
 // codesPage is GET /console/surveys/:id/codes.
 func (s *Pages) codesPage(c *gin.Context) {
-	sv, err := s.access.SurveyFor(c, account.ManageCodes)
+	sv, err := s.Access.SurveyFor(c, account.ManageCodes)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	issued, _ := strconv.Atoi(c.Query("issued"))
@@ -84,9 +84,9 @@ func (s *Pages) codesPage(c *gin.Context) {
 
 // codesSubmit is POST /console/surveys/:id/codes.
 func (s *Pages) codesSubmit(c *gin.Context) {
-	sv, err := s.access.SurveyFor(c, account.ManageCodes)
+	sv, err := s.Access.SurveyFor(c, account.ManageCodes)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	quota, _ := strconv.Atoi(strings.TrimSpace(c.PostForm("quota")))
@@ -94,14 +94,14 @@ func (s *Pages) codesSubmit(c *gin.Context) {
 	in := casework.IssueInput{Kind: c.PostForm("kind"), Group: c.PostForm("group"), Band: c.PostForm("band"), School: c.PostForm("school"),
 		SchoolName: c.PostForm("school_name"), Township: c.PostForm("township"), Urbanicity: c.PostForm("urbanicity"), Quota: quota, Count: count,
 		OutOfPlan: c.PostForm("out_of_plan")}
-	codes, err := s.app.IssueCodes(c.Request.Context(), s.access.Actor(c), sv.ID, in)
+	codes, err := s.App.IssueCodes(c.Request.Context(), s.Access.Actor(c), sv.ID, in)
 	if err != nil {
-		e := s.out.Error(err)
+		e := s.Out.Error(err)
 		if e.Status < 500 && codes == nil {
 			s.renderCodes(c, e.Status, sv, in, 0, e.Msg)
 			return
 		}
-		s.out.Fail(c, e)
+		s.Out.Fail(c, e)
 		return
 	}
 	httpx.Redirect(c, fmt.Sprintf("/console/surveys/%s/codes?issued=%d", sv.ID, len(codes)))
@@ -110,14 +110,14 @@ func (s *Pages) codesSubmit(c *gin.Context) {
 // codesCSV is GET /console/surveys/:id/codes.csv[?batch=]: the codes with
 // their URLs, for printing until the QR sheets exist (UTF-8 with BOM for Excel).
 func (s *Pages) codesCSV(c *gin.Context) {
-	sv, err := s.access.SurveyFor(c, account.ManageCodes)
+	sv, err := s.Access.SurveyFor(c, account.ManageCodes)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	rows, err := s.views.CodeRows(c, sv, c.Query("batch"))
+	rows, err := s.Views.CodeRows(c, sv, c.Query("batch"))
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	var buf bytes.Buffer

@@ -16,21 +16,21 @@ import (
 func (s *Pages) countiesPage(c *gin.Context) {
 	ctx := c.Request.Context()
 	u := httpx.UserOf(c)
-	counties, err := s.views.VisibleCounties(c)
+	counties, err := s.Views.VisibleCounties(c)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	names := countyNames(counties)
-	surveys, err := s.store.Surveys(ctx, surveyFilter(u, names))
+	surveys, err := s.Store.Surveys(ctx, surveyFilter(u, names))
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	page := console.CountiesPage{}
 	if u.Can(account.ManageUsers) {
-		if page.Users, err = s.store.Users(ctx); err != nil {
-			s.out.Fail(c, err)
+		if page.Users, err = s.Store.Users(ctx); err != nil {
+			s.Out.Fail(c, err)
 			return
 		}
 	}
@@ -58,13 +58,13 @@ func (s *Pages) countiesPage(c *gin.Context) {
 			}
 		}
 	}
-	s.out.Render(c, http.StatusOK, "counties", console.Frame{Title: "区县列表", Nav: "counties", Flash: httpx.Flash(c), Data: page})
+	s.Out.Render(c, http.StatusOK, "counties", console.Frame{Title: "区县列表", Nav: "counties", Flash: httpx.Flash(c), Data: page})
 }
 
 // countyCreateSubmit is POST /console/counties.
 func (s *Pages) countyCreateSubmit(c *gin.Context) {
-	if _, err := s.app.RegisterCounty(c.Request.Context(), s.access.Actor(c), c.PostForm("name"), c.PostForm("code")); err != nil {
-		s.out.Fail(c, err)
+	if _, err := s.App.RegisterCounty(c.Request.Context(), s.Access.Actor(c), c.PostForm("name"), c.PostForm("code")); err != nil {
+		s.Out.Fail(c, err)
 		return
 	}
 	httpx.Redirect(c, "/console?ok=county")
@@ -72,13 +72,13 @@ func (s *Pages) countyCreateSubmit(c *gin.Context) {
 
 // countyAssignSubmit is POST /console/counties/:county/assign: adds the county to a user.
 func (s *Pages) countyAssignSubmit(c *gin.Context) {
-	k, err := s.access.CountyFor(c, account.ManageUsers)
+	k, err := s.Access.CountyFor(c, account.ManageUsers)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	if _, err := s.app.AssignCounty(c.Request.Context(), s.access.Actor(c), c.PostForm("user"), k.Name); err != nil {
-		s.out.Fail(c, err)
+	if _, err := s.App.AssignCounty(c.Request.Context(), s.Access.Actor(c), c.PostForm("user"), k.Name); err != nil {
+		s.Out.Fail(c, err)
 		return
 	}
 	httpx.Redirect(c, "/console?ok=assigned")

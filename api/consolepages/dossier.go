@@ -16,28 +16,28 @@ import (
 // package (复核包), signed with the server's key, which `renke verify
 // --package` checks with no server and no database.
 func (s *Pages) dossierZIP(c *gin.Context) {
-	sv, err := s.access.SurveyFor(c, account.ViewReports)
+	sv, err := s.Access.SurveyFor(c, account.ViewReports)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	if s.signing == nil {
-		s.out.Fail(c, httpx.E(http.StatusServiceUnavailable, "服务器没有签名密钥，暂不能生成复核包"))
+	if s.Signing == nil {
+		s.Out.Fail(c, httpx.E(http.StatusServiceUnavailable, "服务器没有签名密钥，暂不能生成复核包"))
 		return
 	}
 	ctx := c.Request.Context()
-	d, ok := s.views.Estimates(c, sv, "暂不能生成复核包：")
+	d, ok := s.Views.Estimates(c, sv, "暂不能生成复核包：")
 	if !ok {
 		return
 	}
-	codes, err := s.store.Codes(ctx, sv.ID)
+	codes, err := s.Store.Codes(ctx, sv.ID)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	var buf bytes.Buffer
-	if err := dossier.Write(&buf, dossier.FromReport(d, codes), s.signing); err != nil {
-		s.out.Fail(c, err)
+	if err := dossier.Write(&buf, dossier.FromReport(d, codes), s.Signing); err != nil {
+		s.Out.Fail(c, err)
 		return
 	}
 	httpx.Attachment(c, fmt.Sprintf("dossier-%s.zip", sv.ID), "application/zip", buf.Bytes())

@@ -11,9 +11,9 @@ import (
 
 // overrideSubmit is POST /console/surveys/:id/overrides.
 func (s *Pages) overrideSubmit(c *gin.Context) {
-	sv, err := s.access.SurveyFor(c, account.OverrideExclusion)
+	sv, err := s.Access.SurveyFor(c, account.OverrideExclusion)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	d := c.PostForm("decision")
@@ -21,7 +21,7 @@ func (s *Pages) overrideSubmit(c *gin.Context) {
 		s.renderReport(c, http.StatusUnprocessableEntity, sv, "请选择剔除或保留", "")
 		return
 	}
-	_, err = s.app.AddOverride(c.Request.Context(), s.access.Actor(c), sv.ID,
+	_, err = s.App.AddOverride(c.Request.Context(), s.Access.Actor(c), sv.ID,
 		casework.OverrideInput{ResponseID: c.PostForm("response_id"), Exclude: d == "exclude", Reason: c.PostForm("reason")})
 	s.reportFormResult(c, sv, err, "override")
 }

@@ -43,24 +43,12 @@ type Deps struct {
 
 // Pages serves the console's pages.
 type Pages struct {
-	app       *casework.Service
-	access    *auth.Access
-	views     *views.Views
-	out       *httpx.Responder
-	form      *httpx.FormPages
-	store     *store.Store
-	reports   *reporting.Cache
-	failures  *kv.Client
-	signing   *signing.Key
-	publicURL string
-	log       *slog.Logger
-	now       func() time.Time
+	Deps
 }
 
 // New builds the console pages.
 func New(d Deps) *Pages {
-	return &Pages{app: d.App, access: d.Access, views: d.Views, out: d.Out, form: d.Form, store: d.Store,
-		reports: d.Reports, failures: d.Failures, signing: d.Signing, publicURL: d.PublicURL, log: d.Log, now: d.Now}
+	return &Pages{Deps: d}
 }
 
 // RegisterStatic adds the console's assets and the root's redirect.

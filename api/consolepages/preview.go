@@ -18,9 +18,9 @@ const previewTitle = "义务教育优质均衡发展社会认可度调查"
 // survey's questionnaire as a respondent of the group will see it on a
 // phone, which cannot be submitted.
 func (s *Pages) previewPage(c *gin.Context) {
-	sv, err := s.access.SurveyFor(c, account.ViewSurvey)
+	sv, err := s.Access.SurveyFor(c, account.ViewSurvey)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	s.preview(c, sv.Title, sv.Forms)
@@ -30,7 +30,7 @@ func (s *Pages) previewPage(c *gin.Context) {
 // form as a respondent will see it (the new-survey page links it).
 func (s *Pages) defaultPreviewPage(c *gin.Context) {
 	if u := httpx.UserOf(c); u == nil || !u.Can(account.ViewSurvey) {
-		s.out.Fail(c, httpx.ErrForbidden)
+		s.Out.Fail(c, httpx.ErrForbidden)
 		return
 	}
 	s.preview(c, previewTitle, survey.DefaultForms())
@@ -42,7 +42,7 @@ func (s *Pages) preview(c *gin.Context, title string, forms map[survey.FormKind]
 	kind := survey.FormKind(c.Param("form"))
 	q, ok := forms[kind]
 	if !ok {
-		s.out.Fail(c, httpx.E(http.StatusNotFound, "没有这份问卷（应为 student、staff 或 social）"))
+		s.Out.Fail(c, httpx.E(http.StatusNotFound, "没有这份问卷（应为 student、staff 或 social）"))
 		return
 	}
 	g := survey.Group(c.Query("group"))
@@ -55,13 +55,13 @@ func (s *Pages) preview(c *gin.Context, title string, forms map[survey.FormKind]
 		}
 	}
 	if !g.Valid() || g.Form() != kind {
-		s.out.Fail(c, httpx.E(http.StatusBadRequest, "“"+string(g)+"”不是作答这份问卷的群体"))
+		s.Out.Fail(c, httpx.E(http.StatusBadRequest, "“"+string(g)+"”不是作答这份问卷的群体"))
 		return
 	}
 	band := survey.Band(c.Query("band"))
 	if band != "" && !band.Valid() {
-		s.out.Fail(c, httpx.E(http.StatusBadRequest, "“"+string(band)+"”不是有效的学段"))
+		s.Out.Fail(c, httpx.E(http.StatusBadRequest, "“"+string(band)+"”不是有效的学段"))
 		return
 	}
-	s.form.HTML(c, http.StatusOK, "form.html", web.NewPreviewPage(title, q, g, band, s.now()))
+	s.Form.HTML(c, http.StatusOK, "form.html", web.NewPreviewPage(title, q, g, band, s.Now()))
 }

@@ -17,11 +17,11 @@ const progressHours = 72
 // progressPageData is the progress of a survey as the page shows it: the
 // latest hours only, newest first.
 func (s *Pages) progressPageData(c *gin.Context) (console.Frame, error) {
-	sv, err := s.access.SurveyFor(c, account.ViewProgress)
+	sv, err := s.Access.SurveyFor(c, account.ViewProgress)
 	if err != nil {
 		return console.Frame{}, err
 	}
-	p, err := s.views.Progress(c, sv)
+	p, err := s.Views.Progress(c, sv)
 	if err != nil {
 		return console.Frame{}, err
 	}
@@ -42,10 +42,10 @@ func (s *Pages) progressPageData(c *gin.Context) (console.Frame, error) {
 func (s *Pages) progressPage(c *gin.Context) {
 	f, err := s.progressPageData(c)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	s.out.Render(c, http.StatusOK, "progress", f)
+	s.Out.Render(c, http.StatusOK, "progress", f)
 }
 
 // progressPanel is GET /console/surveys/:id/progress/panel: the part htmx
@@ -53,13 +53,13 @@ func (s *Pages) progressPage(c *gin.Context) {
 func (s *Pages) progressPanel(c *gin.Context) {
 	f, err := s.progressPageData(c)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	f.User = httpx.UserOf(c)
 	var buf bytes.Buffer
-	if err := s.out.Pages.Fragment(&buf, "progress", "panel", f); err != nil {
-		s.out.Fail(c, err)
+	if err := s.Out.Pages.Fragment(&buf, "progress", "panel", f); err != nil {
+		s.Out.Fail(c, err)
 		return
 	}
 	c.Header("Cache-Control", "no-store")

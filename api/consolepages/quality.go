@@ -44,14 +44,14 @@ func rulesFromForm(c *gin.Context) (report.RuleSettings, error) {
 
 // qualityRulesSubmit is POST /console/surveys/:id/quality-rules.
 func (s *Pages) qualityRulesSubmit(c *gin.Context) {
-	sv, err := s.access.SurveyFor(c, account.OverrideExclusion)
+	sv, err := s.Access.SurveyFor(c, account.OverrideExclusion)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	in, err := rulesFromForm(c)
 	if err == nil {
-		_, err = s.app.SetQualityRules(c.Request.Context(), s.access.Actor(c), sv.ID, in)
+		_, err = s.App.SetQualityRules(c.Request.Context(), s.Access.Actor(c), sv.ID, in)
 	}
 	s.reportFormResult(c, sv, err, "rules")
 }

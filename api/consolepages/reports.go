@@ -21,9 +21,9 @@ import (
 // reportPage is GET /console/surveys/:id/report: the estimate, the quality
 // section, the overrides and the downloads.
 func (s *Pages) reportPage(c *gin.Context) {
-	sv, err := s.access.SurveyFor(c, account.ViewReports)
+	sv, err := s.Access.SurveyFor(c, account.ViewReports)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	s.renderReport(c, http.StatusOK, sv, "", httpx.Flash(c))
@@ -32,8 +32,8 @@ func (s *Pages) reportPage(c *gin.Context) {
 func (s *Pages) renderReport(c *gin.Context, status int, sv *survey.Survey, msg, flashMsg string) {
 	page := console.ReportPage{Survey: sv, CanOverride: httpx.UserOf(c).Can(account.OverrideExclusion)}
 	page.CanSetRules = page.CanOverride
-	d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
-	if err != nil && s.views.ReportStoreDown(c, err) {
+	d, err := s.Reports.Build(c.Request.Context(), s.Store, sv.ID)
+	if err != nil && s.Views.ReportStoreDown(c, err) {
 		return
 	}
 	if err != nil {
@@ -58,16 +58,16 @@ func (s *Pages) renderReport(c *gin.Context, status int, sv *survey.Survey, msg,
 			page.Unaudited = append(page.Unaudited, o.ResponseID)
 		}
 	} else {
-		q, overrides, qerr := s.views.Quality(c, sv)
+		q, overrides, qerr := s.Views.Quality(c, sv)
 		if qerr != nil {
-			s.out.Fail(c, qerr)
+			s.Out.Fail(c, qerr)
 			return
 		}
 		qs := q.Summary()
 		page.Quality, page.Overrides = &qs, overrides
 	}
 	page.Rules = report.SettingsOf(page.Quality.Config) // the rules the figures above were computed with
-	s.out.Render(c, status, "report", console.Frame{Title: sv.Title + " · 报告", Nav: "counties", Error: msg, Flash: flashMsg, Data: page,
+	s.Out.Render(c, status, "report", console.Frame{Title: sv.Title + " · 报告", Nav: "counties", Error: msg, Flash: flashMsg, Data: page,
 		Crumbs: append(countyCrumbs(sv.County), console.Crumb{Label: sv.Title, URL: "/console/surveys/" + sv.ID})})
 }
 
@@ -83,13 +83,13 @@ func (s *Pages) reportFile(format string) gin.HandlerFunc {
 		panic("api: no report format " + format)
 	}
 	return func(c *gin.Context) {
-		sv, err := s.access.SurveyFor(c, account.ViewReports)
+		sv, err := s.Access.SurveyFor(c, account.ViewReports)
 		if err != nil {
-			s.out.Fail(c, err)
+			s.Out.Fail(c, err)
 			return
 		}
-		in, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
-		if err != nil && s.views.ReportStoreDown(c, err) {
+		in, err := s.Reports.Build(c.Request.Context(), s.Store, sv.ID)
+		if err != nil && s.Views.ReportStoreDown(c, err) {
 			return
 		}
 		if in == nil { // a report, or the data without one (no valid response yet), else why not
@@ -97,7 +97,7 @@ func (s *Pages) reportFile(format string) gin.HandlerFunc {
 		}
 		var buf bytes.Buffer
 		if err := f.Write(&buf, in); err != nil {
-			s.out.Fail(c, err)
+			s.Out.Fail(c, err)
 			return
 		}
 		// The HTML file carries its own inline CSS and SVG and no script.
@@ -108,18 +108,18 @@ func (s *Pages) reportFile(format string) gin.HandlerFunc {
 
 // exportCSV is GET /console/surveys/:id/export.csv: the replication file.
 func (s *Pages) exportCSV(c *gin.Context) {
-	sv, err := s.access.SurveyFor(c, account.ViewReports)
+	sv, err := s.Access.SurveyFor(c, account.ViewReports)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	d, ok := s.views.Estimates(c, sv, "暂不能导出：")
+	d, ok := s.Views.Estimates(c, sv, "暂不能导出：")
 	if !ok {
 		return
 	}
 	var buf bytes.Buffer
 	if err := report.WriteReplication(&buf, d); err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	httpx.Attachment(c, fmt.Sprintf("export-%s.csv", sv.ID), "text/csv; charset=utf-8", buf.Bytes())
@@ -132,29 +132,29 @@ func (s *Pages) reportFormResult(c *gin.Context, sv *survey.Survey, err error, o
 		httpx.Redirect(c, "/console/surveys/"+sv.ID+"/report?ok="+ok)
 		return
 	}
-	e := s.out.Error(err)
+	e := s.Out.Error(err)
 	if e.Status < 500 {
 		s.renderReport(c, e.Status, sv, e.Msg, "")
 		return
 	}
-	s.out.Fail(c, e)
+	s.Out.Fail(c, e)
 }
 
 // sheetsZIP is GET /console/surveys/:id/sheets.zip: every code's printable sheet.
 func (s *Pages) sheetsZIP(c *gin.Context) {
-	sv, err := s.access.SurveyFor(c, account.ManageCodes)
+	sv, err := s.Access.SurveyFor(c, account.ManageCodes)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	codes, err := s.store.Codes(c.Request.Context(), sv.ID)
+	codes, err := s.Store.Codes(c.Request.Context(), sv.ID)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	used, err := s.store.CountsByCode(c.Request.Context(), sv.ID)
+	used, err := s.Store.CountsByCode(c.Request.Context(), sv.ID)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	survey.OrderCodes(codes)
@@ -162,13 +162,13 @@ func (s *Pages) sheetsZIP(c *gin.Context) {
 	if !slices.ContainsFunc(codes, func(k survey.Code) bool {
 		return k.Usable() == nil && (k.Kind != survey.OneTimeCode || used[k.Code] == 0)
 	}) {
-		s.out.Fail(c, httpx.E(http.StatusConflict, "还没有发放访问码（或均已作废、已使用），没有可打印的二维码"))
+		s.Out.Fail(c, httpx.E(http.StatusConflict, "还没有发放访问码（或均已作废、已使用），没有可打印的二维码"))
 		return
 	}
 	var buf bytes.Buffer
-	m := sheets.Meta{Title: sv.Title, Opens: sv.Opens, Closes: sv.Closes, BaseURL: s.publicURL, Location: survey.Shanghai, Used: used}
+	m := sheets.Meta{Title: sv.Title, Opens: sv.Opens, Closes: sv.Closes, BaseURL: s.PublicURL, Location: survey.Shanghai, Used: used}
 	if err := sheets.ZIP(&buf, m, codes); err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	httpx.Attachment(c, fmt.Sprintf("qr-%s.zip", sv.ID), "application/zip", buf.Bytes())

@@ -32,25 +32,25 @@ func (s *Pages) renderSamplingWith(c *gin.Context, status int, sv *survey.Survey
 	ctx := c.Request.Context()
 	page := console.SamplingPage{Survey: sv, Problems: problems, CanEdit: sv.Status == survey.Draft && httpx.UserOf(c).Can(account.EditSurvey),
 		CanIssue: httpx.UserOf(c).Can(account.ManageCodes), Redraw: redraw}
-	f, err := s.store.Frame(ctx, sv.ID)
+	f, err := s.Store.Frame(ctx, sv.ID)
 	if err != nil && !errors.Is(err, survey.ErrNotFound) {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	page.Frame = views.FrameSummary(f)
-	if page.Plan, err = s.store.Plan(ctx, sv.ID); err != nil && !errors.Is(err, survey.ErrNotFound) {
-		s.out.Fail(c, err)
+	if page.Plan, err = s.Store.Plan(ctx, sv.ID); err != nil && !errors.Is(err, survey.ErrNotFound) {
+		s.Out.Fail(c, err)
 		return
 	}
-	s.out.Render(c, status, "sampling", console.Frame{Title: sv.Title + " · 抽样", Nav: "counties", Error: msg, Flash: httpx.Flash(c), Data: page,
+	s.Out.Render(c, status, "sampling", console.Frame{Title: sv.Title + " · 抽样", Nav: "counties", Error: msg, Flash: httpx.Flash(c), Data: page,
 		Crumbs: append(countyCrumbs(sv.County), console.Crumb{Label: sv.Title, URL: "/console/surveys/" + sv.ID})})
 }
 
 // samplingPage is GET /console/surveys/:id/sampling.
 func (s *Pages) samplingPage(c *gin.Context) {
-	sv, err := s.access.SurveyFor(c, account.ViewSurvey)
+	sv, err := s.Access.SurveyFor(c, account.ViewSurvey)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	s.renderSampling(c, http.StatusOK, sv, "", nil)
@@ -67,19 +67,19 @@ func (s *Pages) samplingResult(c *gin.Context, sv *survey.Survey, err error, ok 
 		s.renderSampling(c, http.StatusUnprocessableEntity, sv, fmt.Sprintf("抽样框有 %d 处错误，未保存任何内容：", len(fe.Problems)), fe.Problems)
 		return
 	}
-	e := s.out.Error(err)
+	e := s.Out.Error(err)
 	if e.Status < 500 {
 		s.renderSampling(c, e.Status, sv, e.Msg, nil)
 		return
 	}
-	s.out.Fail(c, e)
+	s.Out.Fail(c, e)
 }
 
 // frameSubmit is POST /console/surveys/:id/frame (multipart, field "frame").
 func (s *Pages) frameSubmit(c *gin.Context) {
-	sv, err := s.access.SurveyFor(c, account.EditSurvey)
+	sv, err := s.Access.SurveyFor(c, account.EditSurvey)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	fh, err := c.FormFile("frame")
@@ -89,13 +89,13 @@ func (s *Pages) frameSubmit(c *gin.Context) {
 	}
 	file, err := fh.Open()
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	defer file.Close()
 	f, err := sampling.ReadFrameXLSXContext(c.Request.Context(), io.LimitReader(file, auth.MaxFrameUpload))
 	if err == nil {
-		_, err = s.app.SaveFrame(c.Request.Context(), s.access.Actor(c), sv.ID, f)
+		_, err = s.App.SaveFrame(c.Request.Context(), s.Access.Actor(c), sv.ID, f)
 	} else {
 		err = views.Unreadable(err)
 	}
@@ -104,9 +104,9 @@ func (s *Pages) frameSubmit(c *gin.Context) {
 
 // planSubmit is POST /console/surveys/:id/plan.
 func (s *Pages) planSubmit(c *gin.Context) {
-	sv, err := s.access.SurveyFor(c, account.EditSurvey)
+	sv, err := s.Access.SurveyFor(c, account.EditSurvey)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	var in casework.PlanInput
@@ -125,7 +125,7 @@ func (s *Pages) planSubmit(c *gin.Context) {
 		return
 	}
 	in.VoidCodes = c.PostForm("void_codes") == "1"
-	_, err = s.app.DrawPlan(c.Request.Context(), s.access.Actor(c), sv.ID, in)
+	_, err = s.App.DrawPlan(c.Request.Context(), s.Access.Actor(c), sv.ID, in)
 	var ce *casework.Error
 	if errors.As(err, &ce) && ce.Confirm {
 		s.renderSamplingWith(c, http.StatusConflict, sv, "", nil, &console.RedrawConfirm{Message: ce.Msg,
@@ -137,12 +137,12 @@ func (s *Pages) planSubmit(c *gin.Context) {
 
 // planCodesSubmit is POST /console/surveys/:id/plan/codes.
 func (s *Pages) planCodesSubmit(c *gin.Context) {
-	sv, err := s.access.SurveyFor(c, account.ManageCodes)
+	sv, err := s.Access.SurveyFor(c, account.ManageCodes)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	n, err := s.app.IssuePlanCodes(c.Request.Context(), s.access.Actor(c), sv.ID)
+	n, err := s.App.IssuePlanCodes(c.Request.Context(), s.Access.Actor(c), sv.ID)
 	if err != nil {
 		s.samplingResult(c, sv, err, "")
 		return
@@ -154,7 +154,7 @@ func (s *Pages) planCodesSubmit(c *gin.Context) {
 func (s *Pages) frameTemplate(c *gin.Context) {
 	var buf bytes.Buffer
 	if err := sampling.WriteTemplate(&buf); err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	httpx.Attachment(c, "frame-template.xlsx", render.XLSXType, buf.Bytes())
@@ -162,14 +162,14 @@ func (s *Pages) frameTemplate(c *gin.Context) {
 
 // planXLSX is GET /console/surveys/:id/plan.xlsx.
 func (s *Pages) planXLSX(c *gin.Context) {
-	sv, err := s.access.SurveyFor(c, account.ViewSurvey)
+	sv, err := s.Access.SurveyFor(c, account.ViewSurvey)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	p, err := s.store.Plan(c.Request.Context(), sv.ID)
+	p, err := s.Store.Plan(c.Request.Context(), sv.ID)
 	if errors.Is(err, survey.ErrNotFound) {
-		s.out.Fail(c, httpx.E(http.StatusNotFound, "还没有抽样方案"))
+		s.Out.Fail(c, httpx.E(http.StatusNotFound, "还没有抽样方案"))
 		return
 	}
 	var buf bytes.Buffer
@@ -177,7 +177,7 @@ func (s *Pages) planXLSX(c *gin.Context) {
 		err = p.WriteXLSX(&buf)
 	}
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	httpx.Attachment(c, fmt.Sprintf("plan-%s.xlsx", sv.ID), render.XLSXType, buf.Bytes())

@@ -13,7 +13,7 @@ import (
 
 // stuffingPage is GET /console/surveys/:id/stuffing?rule=&school=&group=.
 func (s *Pages) stuffingPage(c *gin.Context) {
-	sv, f, d, ok := s.views.StuffingFinding(c)
+	sv, f, d, ok := s.Views.StuffingFinding(c)
 	if !ok {
 		return
 	}
@@ -30,7 +30,7 @@ func (s *Pages) stuffingPage(c *gin.Context) {
 		page.SchoolName = "全县名单（不经学校）"
 	}
 	page.Items, page.Responses = views.Evidence(d, f)
-	s.out.Render(c, http.StatusOK, "stuffing", console.Frame{Title: sv.Title + " · " + f.Label, Nav: "counties", Data: page,
+	s.Out.Render(c, http.StatusOK, "stuffing", console.Frame{Title: sv.Title + " · " + f.Label, Nav: "counties", Data: page,
 		Crumbs: append(countyCrumbs(sv.County), console.Crumb{Label: sv.Title, URL: "/console/surveys/" + sv.ID},
 			console.Crumb{Label: "报告", URL: "/console/surveys/" + sv.ID + "/report"})})
 }

@@ -57,20 +57,20 @@ func (s *Pages) surveyAction(c *gin.Context, ok string, act func(id string) (*su
 	id := c.Param("id")
 	sv, err := act(id)
 	if err != nil {
-		e := s.out.Error(err)
+		e := s.Out.Error(err)
 		if e.Status >= 500 || e.Status == http.StatusNotFound || e.Status == http.StatusForbidden {
-			s.out.Fail(c, e)
+			s.Out.Fail(c, e)
 			return
 		}
-		fresh, ferr := s.store.Survey(c.Request.Context(), id)
+		fresh, ferr := s.Store.Survey(c.Request.Context(), id)
 		if ferr != nil {
-			s.out.Fail(c, ferr)
+			s.Out.Fail(c, ferr)
 			return
 		}
 		s.renderSurvey(c, e.Status, fresh, e.Msg)
 		return
 	}
-	if ok == "opened" && sv != nil && sv.PhaseAt(s.now()).Key == survey.PhaseScheduled {
+	if ok == "opened" && sv != nil && sv.PhaseAt(s.Now()).Key == survey.PhaseScheduled {
 		ok = "scheduled"
 	}
 	httpx.Redirect(c, "/console/surveys/"+id+"?ok="+ok)
@@ -78,13 +78,13 @@ func (s *Pages) surveyAction(c *gin.Context, ok string, act func(id string) (*su
 
 func (s *Pages) surveyOpenSubmit(c *gin.Context) {
 	s.surveyAction(c, "opened", func(id string) (*survey.Survey, error) {
-		return s.app.ChangeStatus(c.Request.Context(), s.access.Actor(c), id, survey.Open)
+		return s.App.ChangeStatus(c.Request.Context(), s.Access.Actor(c), id, survey.Open)
 	})
 }
 
 func (s *Pages) surveyCloseSubmit(c *gin.Context) {
 	s.surveyAction(c, "closed", func(id string) (*survey.Survey, error) {
-		return s.app.ChangeStatus(c.Request.Context(), s.access.Actor(c), id, survey.Closed)
+		return s.App.ChangeStatus(c.Request.Context(), s.Access.Actor(c), id, survey.Closed)
 	})
 }
 
@@ -94,7 +94,7 @@ func (s *Pages) weightsSubmit(c *gin.Context) {
 		if err != nil {
 			return nil, httpx.Invalid(err)
 		}
-		return s.app.SetGroupWeights(c.Request.Context(), s.access.Actor(c), id, w)
+		return s.App.SetGroupWeights(c.Request.Context(), s.Access.Actor(c), id, w)
 	})
 }
 
@@ -104,6 +104,6 @@ func (s *Pages) schemeSubmit(c *gin.Context) {
 		if err != nil {
 			return nil, httpx.Invalid(err)
 		}
-		return s.app.SetScheme(c.Request.Context(), s.access.Actor(c), id, sc)
+		return s.App.SetScheme(c.Request.Context(), s.Access.Actor(c), id, sc)
 	})
 }

@@ -45,17 +45,17 @@ func countyCrumbs(county string) []console.Crumb {
 
 // surveysPage is GET /console/counties/:county: the county's surveys.
 func (s *Pages) surveysPage(c *gin.Context) {
-	k, err := s.access.CountyFor(c, account.ViewSurvey)
+	k, err := s.Access.CountyFor(c, account.ViewSurvey)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	list, err := s.store.Surveys(c.Request.Context(), []string{k.Name})
+	list, err := s.Store.Surveys(c.Request.Context(), []string{k.Name})
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	s.out.Render(c, http.StatusOK, "surveys", console.Frame{Title: k.Name + " · 调查列表", Nav: "counties",
+	s.Out.Render(c, http.StatusOK, "surveys", console.Frame{Title: k.Name + " · 调查列表", Nav: "counties",
 		Crumbs: countyCrumbs(k.Name)[:1], Data: console.SurveysPage{County: *k, Surveys: list}})
 }
 
@@ -80,23 +80,23 @@ func defaultWindow(now time.Time) (time.Time, time.Time) {
 
 // newSurveyPage is GET /console/counties/:county/surveys/new.
 func (s *Pages) newSurveyPage(c *gin.Context) {
-	k, err := s.access.CountyFor(c, account.CreateSurvey)
+	k, err := s.Access.CountyFor(c, account.CreateSurvey)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	opens, closes := defaultWindow(s.now())
+	opens, closes := defaultWindow(s.Now())
 	page := console.NewSurveyPage{County: *k, Title: k.Name + "义务教育优质均衡发展社会认可度调查",
 		Opens: opens, Closes: closes, Scheme: "default", Forms: formSummaries(survey.DefaultForms(), "/console/preview"),
 		Default: survey.Scoring(survey.DefaultForms(), survey.DefaultScheme()), Graded: survey.Scoring(survey.DefaultForms(), survey.GradedScheme())}
-	s.out.Render(c, http.StatusOK, "survey_new", console.Frame{Title: "新建调查", Nav: "counties", Crumbs: countyCrumbs(k.Name), Data: page})
+	s.Out.Render(c, http.StatusOK, "survey_new", console.Frame{Title: "新建调查", Nav: "counties", Crumbs: countyCrumbs(k.Name), Data: page})
 }
 
 // surveyCreateSubmit is POST /console/counties/:county/surveys.
 func (s *Pages) surveyCreateSubmit(c *gin.Context) {
-	k, err := s.access.CountyFor(c, account.CreateSurvey)
+	k, err := s.Access.CountyFor(c, account.CreateSurvey)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	in := casework.NewSurvey{Title: c.PostForm("title"), Scheme: c.PostForm("scheme")}
@@ -112,15 +112,15 @@ func (s *Pages) surveyCreateSubmit(c *gin.Context) {
 		err = httpx.Invalid(perr)
 	} else {
 		in.County = k.Name
-		sv, err = s.app.CreateSurvey(c.Request.Context(), s.access.Actor(c), in)
+		sv, err = s.App.CreateSurvey(c.Request.Context(), s.Access.Actor(c), in)
 	}
 	if err != nil {
-		e := s.out.Error(err)
+		e := s.Out.Error(err)
 		if sv == nil && e.Status < 500 {
-			s.out.Render(c, e.Status, "survey_new", console.Frame{Title: "新建调查", Nav: "counties", Crumbs: countyCrumbs(k.Name), Error: e.Msg, Data: page})
+			s.Out.Render(c, e.Status, "survey_new", console.Frame{Title: "新建调查", Nav: "counties", Crumbs: countyCrumbs(k.Name), Error: e.Msg, Data: page})
 			return
 		}
-		s.out.Fail(c, e)
+		s.Out.Fail(c, e)
 		return
 	}
 	httpx.Redirect(c, "/console/surveys/"+sv.ID+"?ok=created")
@@ -146,20 +146,20 @@ func (s *Pages) surveyView(c *gin.Context, sv *survey.Survey) (console.SurveyPag
 		page.Scheme = append(page.Scheme, row)
 	}
 	page.Scoring = survey.Scoring(sv.Forms, sv.Scheme)
-	n, _, err := s.store.Head(ctx, sv.ID)
+	n, _, err := s.Store.Head(ctx, sv.ID)
 	if err != nil {
 		return page, err
 	}
 	page.Responses = n
-	page.Audit, err = s.store.Audit(ctx, store.AuditFilter{Survey: sv.ID}, 50)
+	page.Audit, err = s.Store.Audit(ctx, store.AuditFilter{Survey: sv.ID}, 50)
 	return page, err
 }
 
 // surveyPage is GET /console/surveys/:id.
 func (s *Pages) surveyPage(c *gin.Context) {
-	sv, err := s.access.SurveyFor(c, account.ViewSurvey)
+	sv, err := s.Access.SurveyFor(c, account.ViewSurvey)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	s.renderSurvey(c, http.StatusOK, sv, "")
@@ -168,9 +168,9 @@ func (s *Pages) surveyPage(c *gin.Context) {
 func (s *Pages) renderSurvey(c *gin.Context, status int, sv *survey.Survey, msg string) {
 	page, err := s.surveyView(c, sv)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	s.out.Render(c, status, "survey", console.Frame{Title: sv.Title, Nav: "counties", Crumbs: countyCrumbs(sv.County),
+	s.Out.Render(c, status, "survey", console.Frame{Title: sv.Title, Nav: "counties", Crumbs: countyCrumbs(sv.County),
 		Flash: httpx.Flash(c), Error: msg, Data: page})
 }

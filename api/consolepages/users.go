@@ -15,28 +15,28 @@ import (
 // renderUsers shows the users page, with a new password shown once when given.
 func (s *Pages) renderUsers(c *gin.Context, status int, msg, pwFor, pw string) {
 	ctx := c.Request.Context()
-	users, err := s.store.Users(ctx)
+	users, err := s.Store.Users(ctx)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	counties, err := s.store.Counties(ctx, nil)
+	counties, err := s.Store.Counties(ctx, nil)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	failures, err := s.failures.AccountFailures(ctx, userNames(users))
+	failures, err := s.Failures.AccountFailures(ctx, userNames(users))
 	if err != nil {
-		s.log.Warn("users page: login failures unavailable", "err", err)
+		s.Log.Warn("users page: login failures unavailable", "err", err)
 	}
-	s.out.Render(c, status, "users", console.Frame{Title: "用户", Nav: "users", Flash: httpx.Flash(c), Error: msg,
+	s.Out.Render(c, status, "users", console.Frame{Title: "用户", Nav: "users", Flash: httpx.Flash(c), Error: msg,
 		Data: console.UsersPage{Users: users, Counties: counties, Roles: account.Roles, NewPassword: pw, NewPasswordFor: pwFor, Failures: failures}})
 }
 
 // usersPage is GET /console/users.
 func (s *Pages) usersPage(c *gin.Context) {
 	if err := auth.RequirePerm(c, account.ManageUsers); err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	s.renderUsers(c, http.StatusOK, "", "", "")
@@ -48,17 +48,17 @@ func (s *Pages) usersResult(c *gin.Context, err error) {
 		httpx.Redirect(c, "/console/users?ok=user")
 		return
 	}
-	e := s.out.Error(err)
+	e := s.Out.Error(err)
 	if e.Status < 500 && e.Status != http.StatusForbidden {
 		s.renderUsers(c, e.Status, e.Msg, "", "")
 		return
 	}
-	s.out.Fail(c, e)
+	s.Out.Fail(c, e)
 }
 
 // userCreateSubmit is POST /console/users.
 func (s *Pages) userCreateSubmit(c *gin.Context) {
-	u, pw, err := s.app.CreateUser(c.Request.Context(), s.access.Actor(c), casework.NewUser{Name: c.PostForm("name"),
+	u, pw, err := s.App.CreateUser(c.Request.Context(), s.Access.Actor(c), casework.NewUser{Name: c.PostForm("name"),
 		Role: account.Role(c.PostForm("role")), Counties: c.PostFormArray("county"), Password: c.PostForm("password")})
 	if err != nil || pw == "" {
 		s.usersResult(c, err)
@@ -70,17 +70,17 @@ func (s *Pages) userCreateSubmit(c *gin.Context) {
 // userUpdateSubmit is POST /console/users/:id.
 func (s *Pages) userUpdateSubmit(c *gin.Context) {
 	role, counties, disabled := account.Role(c.PostForm("role")), c.PostFormArray("county"), c.PostForm("disabled") == "1"
-	_, err := s.app.UpdateUser(c.Request.Context(), s.access.Actor(c), c.Param("id"), casework.UserChange{Role: &role, Counties: &counties, Disabled: &disabled})
+	_, err := s.App.UpdateUser(c.Request.Context(), s.Access.Actor(c), c.Param("id"), casework.UserChange{Role: &role, Counties: &counties, Disabled: &disabled})
 	s.usersResult(c, err)
 }
 
 // userResetSubmit is POST /console/users/:id/password.
 func (s *Pages) userResetSubmit(c *gin.Context) {
 	if err := auth.RequirePerm(c, account.ManageUsers); err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	u, pw, err := s.app.ResetPassword(c.Request.Context(), s.access.Actor(c), c.Param("id"))
+	u, pw, err := s.App.ResetPassword(c.Request.Context(), s.Access.Actor(c), c.Param("id"))
 	if err != nil {
 		s.usersResult(c, err)
 		return

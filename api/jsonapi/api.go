@@ -33,20 +33,12 @@ type Deps struct {
 
 // API serves the JSON API.
 type API struct {
-	app       *casework.Service
-	access    *auth.Access
-	views     *views.Views
-	out       *httpx.Responder
-	store     *store.Store
-	reports   *reporting.Cache
-	publicURL string
-	now       func() time.Time
+	Deps
 }
 
 // New builds the JSON API.
 func New(d Deps) *API {
-	return &API{app: d.App, access: d.Access, views: d.Views, out: d.Out, store: d.Store, reports: d.Reports,
-		publicURL: d.PublicURL, now: d.Now}
+	return &API{Deps: d}
 }
 
 // RegisterOpenAPI adds the API's description, open to all.

@@ -13,9 +13,9 @@ import (
 
 // apiAudit is GET /api/v1/audit (admins).
 func (s *API) apiAudit(c *gin.Context) {
-	entries, _, _, err := s.views.AuditEntries(c)
+	entries, _, _, err := s.Views.AuditEntries(c)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	s.auditAnswer(c, entries)
@@ -24,19 +24,19 @@ func (s *API) apiAudit(c *gin.Context) {
 // apiSurveyAudit is GET /api/v1/surveys/:id/audit: the survey's trail, for
 // everyone who may see the survey.
 func (s *API) apiSurveyAudit(c *gin.Context) {
-	sv, err := s.access.SurveyFor(c, account.ViewSurvey)
+	sv, err := s.Access.SurveyFor(c, account.ViewSurvey)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	_, limit, err := views.AuditQuery(c)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	entries, err := s.store.Audit(c.Request.Context(), store.AuditFilter{Survey: sv.ID}, limit)
+	entries, err := s.Store.Audit(c.Request.Context(), store.AuditFilter{Survey: sv.ID}, limit)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	s.auditAnswer(c, entries)
@@ -44,9 +44,9 @@ func (s *API) apiSurveyAudit(c *gin.Context) {
 
 // auditAnswer answers with entries and the verification of the whole chain.
 func (s *API) auditAnswer(c *gin.Context, entries []account.Entry) {
-	check, err := reporting.AuditCheck(c.Request.Context(), s.store)
+	check, err := reporting.AuditCheck(c.Request.Context(), s.Store)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"entries": entries, "verification": check})

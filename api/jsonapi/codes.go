@@ -13,14 +13,14 @@ import (
 
 // apiCodes is GET /api/v1/surveys/:id/codes.
 func (s *API) apiCodes(c *gin.Context) {
-	sv, err := s.access.SurveyFor(c, account.ManageCodes)
+	sv, err := s.Access.SurveyFor(c, account.ManageCodes)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	rows, err := s.views.CodeRows(c, sv, c.Query("batch"))
+	rows, err := s.Views.CodeRows(c, sv, c.Query("batch"))
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"codes": rows})
@@ -28,24 +28,24 @@ func (s *API) apiCodes(c *gin.Context) {
 
 // apiIssueCodes is POST /api/v1/surveys/:id/codes.
 func (s *API) apiIssueCodes(c *gin.Context) {
-	sv, err := s.access.SurveyFor(c, account.ManageCodes)
+	sv, err := s.Access.SurveyFor(c, account.ManageCodes)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	var in casework.IssueInput
 	if err := httpx.ReadJSON(c, &in); err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	codes, err := s.app.IssueCodes(c.Request.Context(), s.access.Actor(c), sv.ID, in)
+	codes, err := s.App.IssueCodes(c.Request.Context(), s.Access.Actor(c), sv.ID, in)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	rows := make([]views.CodeRow, len(codes))
 	for i, k := range codes {
-		rows[i] = views.NewCodeRow(k, s.publicURL, 0)
+		rows[i] = views.NewCodeRow(k, s.PublicURL, 0)
 	}
 	c.JSON(http.StatusCreated, gin.H{"batch": codes[0].Batch, "codes": rows})
 }

@@ -12,9 +12,9 @@ import (
 
 // apiCounties is GET /api/v1/counties.
 func (s *API) apiCounties(c *gin.Context) {
-	counties, err := s.views.VisibleCounties(c)
+	counties, err := s.Views.VisibleCounties(c)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"counties": counties})
@@ -23,7 +23,7 @@ func (s *API) apiCounties(c *gin.Context) {
 // apiCreateCounty is POST /api/v1/counties.
 func (s *API) apiCreateCounty(c *gin.Context) {
 	if err := auth.RequirePerm(c, account.ManageCounties); err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	var in struct {
@@ -31,12 +31,12 @@ func (s *API) apiCreateCounty(c *gin.Context) {
 		Code string `json:"code"`
 	}
 	if err := httpx.ReadJSON(c, &in); err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	k, err := s.app.RegisterCounty(c.Request.Context(), s.access.Actor(c), in.Name, in.Code)
+	k, err := s.App.RegisterCounty(c.Request.Context(), s.Access.Actor(c), in.Name, in.Code)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusCreated, k)

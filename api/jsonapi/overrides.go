@@ -12,9 +12,9 @@ import (
 
 // apiOverrides is GET /api/v1/surveys/:id/overrides.
 func (s *API) apiOverrides(c *gin.Context) {
-	list, err := s.app.Overrides(c.Request.Context(), s.access.Actor(c), c.Param("id"))
+	list, err := s.App.Overrides(c.Request.Context(), s.Access.Actor(c), c.Param("id"))
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"overrides": list})
@@ -22,18 +22,18 @@ func (s *API) apiOverrides(c *gin.Context) {
 
 // apiAddOverride is POST /api/v1/surveys/:id/overrides.
 func (s *API) apiAddOverride(c *gin.Context) {
-	if _, err := s.access.SurveyFor(c, account.OverrideExclusion); err != nil {
-		s.out.Fail(c, err) // refused before the body is read, as every change
+	if _, err := s.Access.SurveyFor(c, account.OverrideExclusion); err != nil {
+		s.Out.Fail(c, err) // refused before the body is read, as every change
 		return
 	}
 	var in casework.OverrideInput
 	if err := httpx.ReadJSON(c, &in); err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	o, err := s.app.AddOverride(c.Request.Context(), s.access.Actor(c), c.Param("id"), in)
+	o, err := s.App.AddOverride(c.Request.Context(), s.Access.Actor(c), c.Param("id"), in)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusCreated, gin.H{"response_id": o.ResponseID, "exclude": o.Exclude})

@@ -10,14 +10,14 @@ import (
 
 // apiProgress is GET /api/v1/surveys/:id/progress.
 func (s *API) apiProgress(c *gin.Context) {
-	sv, err := s.access.SurveyFor(c, account.ViewProgress)
+	sv, err := s.Access.SurveyFor(c, account.ViewProgress)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	p, err := s.views.Progress(c, sv)
+	p, err := s.Views.Progress(c, sv)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, p)

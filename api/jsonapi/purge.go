@@ -8,9 +8,9 @@ import (
 
 // apiPurge is POST /api/v1/surveys/:id/purge.
 func (s *API) apiPurge(c *gin.Context) {
-	_, res, err := s.app.Purge(c.Request.Context(), s.access.Actor(c), c.Param("id"))
+	_, res, err := s.App.Purge(c.Request.Context(), s.Access.Actor(c), c.Param("id"))
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, res)

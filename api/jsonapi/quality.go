@@ -11,9 +11,9 @@ import (
 
 // apiQualityRules is GET /api/v1/surveys/:id/quality-rules.
 func (s *API) apiQualityRules(c *gin.Context) {
-	rules, err := s.app.QualityRules(c.Request.Context(), s.access.Actor(c), c.Param("id"))
+	rules, err := s.App.QualityRules(c.Request.Context(), s.Access.Actor(c), c.Param("id"))
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"rules": rules})
@@ -22,10 +22,10 @@ func (s *API) apiQualityRules(c *gin.Context) {
 // apiSetQualityRules is PUT /api/v1/surveys/:id/quality-rules: the rules'
 // fields as GET shows them; those left out keep their current values.
 func (s *API) apiSetQualityRules(c *gin.Context) {
-	rules, err := s.app.EditQualityRules(c.Request.Context(), s.access.Actor(c), c.Param("id"),
+	rules, err := s.App.EditQualityRules(c.Request.Context(), s.Access.Actor(c), c.Param("id"),
 		func(in *report.RuleSettings) error { return httpx.ReadJSON(c, in) })
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"rules": rules})

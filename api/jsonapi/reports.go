@@ -12,19 +12,19 @@ import (
 
 // apiReport is GET /api/v1/surveys/:id/report: the report as JSON.
 func (s *API) apiReport(c *gin.Context) {
-	sv, err := s.access.SurveyFor(c, account.ViewReports)
+	sv, err := s.Access.SurveyFor(c, account.ViewReports)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	d, ok := s.views.Estimates(c, sv, "报告暂不能生成：")
+	d, ok := s.Views.Estimates(c, sv, "报告暂不能生成：")
 	if !ok {
 		return
 	}
 	f, _ := render.FormatNamed("json")
 	var buf bytes.Buffer
 	if err := f.Write(&buf, d); err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	c.Data(http.StatusOK, f.MediaType, buf.Bytes())

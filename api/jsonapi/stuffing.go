@@ -11,7 +11,7 @@ import (
 // apiStuffing is GET /api/v1/surveys/:id/stuffing?rule=&school=&group=: one
 // finding with its responses (answers, times, address and device groups).
 func (s *API) apiStuffing(c *gin.Context) {
-	_, f, d, ok := s.views.StuffingFinding(c)
+	_, f, d, ok := s.Views.StuffingFinding(c)
 	if !ok {
 		return
 	}

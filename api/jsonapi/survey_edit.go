@@ -13,21 +13,21 @@ import (
 func (s *API) apiSurveyAction(c *gin.Context, act func(id string) (*survey.Survey, error)) {
 	sv, err := act(c.Param("id"))
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, surveyJSON(sv, s.now()))
+	c.JSON(http.StatusOK, surveyJSON(sv, s.Now()))
 }
 
 func (s *API) apiOpen(c *gin.Context) {
 	s.apiSurveyAction(c, func(id string) (*survey.Survey, error) {
-		return s.app.ChangeStatus(c.Request.Context(), s.access.Actor(c), id, survey.Open)
+		return s.App.ChangeStatus(c.Request.Context(), s.Access.Actor(c), id, survey.Open)
 	})
 }
 
 func (s *API) apiClose(c *gin.Context) {
 	s.apiSurveyAction(c, func(id string) (*survey.Survey, error) {
-		return s.app.ChangeStatus(c.Request.Context(), s.access.Actor(c), id, survey.Closed)
+		return s.App.ChangeStatus(c.Request.Context(), s.Access.Actor(c), id, survey.Closed)
 	})
 }
 
@@ -37,7 +37,7 @@ func (s *API) apiWeights(c *gin.Context) {
 		if err := httpx.ReadJSON(c, &w); err != nil {
 			return nil, err
 		}
-		return s.app.SetGroupWeights(c.Request.Context(), s.access.Actor(c), id, w)
+		return s.App.SetGroupWeights(c.Request.Context(), s.Access.Actor(c), id, w)
 	})
 }
 
@@ -47,6 +47,6 @@ func (s *API) apiScheme(c *gin.Context) {
 		if err := httpx.ReadJSON(c, &sc); err != nil {
 			return nil, err
 		}
-		return s.app.SetScheme(c.Request.Context(), s.access.Actor(c), id, sc)
+		return s.App.SetScheme(c.Request.Context(), s.Access.Actor(c), id, sc)
 	})
 }

@@ -14,14 +14,14 @@ import (
 
 // apiCountySurveys is GET /api/v1/counties/:county/surveys.
 func (s *API) apiCountySurveys(c *gin.Context) {
-	k, err := s.access.CountyFor(c, account.ViewSurvey)
+	k, err := s.Access.CountyFor(c, account.ViewSurvey)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	list, err := s.store.Surveys(c.Request.Context(), []string{k.Name})
+	list, err := s.Store.Surveys(c.Request.Context(), []string{k.Name})
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	type row struct {
@@ -35,40 +35,40 @@ func (s *API) apiCountySurveys(c *gin.Context) {
 	}
 	rows := make([]row, 0, len(list))
 	for _, sv := range list {
-		rows = append(rows, row{sv.ID, sv.County, sv.Title, sv.Status, sv.Opens, sv.Closes, sv.PhaseAt(s.now())})
+		rows = append(rows, row{sv.ID, sv.County, sv.Title, sv.Status, sv.Opens, sv.Closes, sv.PhaseAt(s.Now())})
 	}
 	c.JSON(http.StatusOK, gin.H{"surveys": rows})
 }
 
 // apiCreateSurvey is POST /api/v1/counties/:county/surveys.
 func (s *API) apiCreateSurvey(c *gin.Context) {
-	k, err := s.access.CountyFor(c, account.CreateSurvey)
+	k, err := s.Access.CountyFor(c, account.CreateSurvey)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	var in casework.NewSurvey
 	if err := httpx.ReadJSON(c, &in); err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	in.County = k.Name
-	sv, err := s.app.CreateSurvey(c.Request.Context(), s.access.Actor(c), in)
+	sv, err := s.App.CreateSurvey(c.Request.Context(), s.Access.Actor(c), in)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, surveyJSON(sv, s.now()))
+	c.JSON(http.StatusCreated, surveyJSON(sv, s.Now()))
 }
 
 // apiSurvey is GET /api/v1/surveys/:id.
 func (s *API) apiSurvey(c *gin.Context) {
-	sv, err := s.access.SurveyFor(c, account.ViewSurvey)
+	sv, err := s.Access.SurveyFor(c, account.ViewSurvey)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, surveyJSON(sv, s.now()))
+	c.JSON(http.StatusOK, surveyJSON(sv, s.Now()))
 }
 
 // surveyOut is a survey as the API answers with it: with its phase (the

@@ -14,12 +14,12 @@ import (
 // apiUsers is GET /api/v1/users.
 func (s *API) apiUsers(c *gin.Context) {
 	if err := auth.RequirePerm(c, account.ManageUsers); err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	users, err := s.store.Users(c.Request.Context())
+	users, err := s.Store.Users(c.Request.Context())
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"users": users})
@@ -28,7 +28,7 @@ func (s *API) apiUsers(c *gin.Context) {
 // apiCreateUser is POST /api/v1/users.
 func (s *API) apiCreateUser(c *gin.Context) {
 	if err := auth.RequirePerm(c, account.ManageUsers); err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	var in struct {
@@ -38,12 +38,12 @@ func (s *API) apiCreateUser(c *gin.Context) {
 		Password string       `json:"password"`
 	}
 	if err := httpx.ReadJSON(c, &in); err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	u, pw, err := s.app.CreateUser(c.Request.Context(), s.access.Actor(c), casework.NewUser{Name: in.Name, Role: in.Role, Counties: in.Counties, Password: in.Password})
+	u, pw, err := s.App.CreateUser(c.Request.Context(), s.Access.Actor(c), casework.NewUser{Name: in.Name, Role: in.Role, Counties: in.Counties, Password: in.Password})
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	out := gin.H{"user": u}
@@ -56,17 +56,17 @@ func (s *API) apiCreateUser(c *gin.Context) {
 // apiUpdateUser is PATCH /api/v1/users/:id: role, counties, disabled (each optional).
 func (s *API) apiUpdateUser(c *gin.Context) {
 	if err := auth.RequirePerm(c, account.ManageUsers); err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	var in casework.UserChange
 	if err := httpx.ReadJSON(c, &in); err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	out, err := s.app.UpdateUser(c.Request.Context(), s.access.Actor(c), c.Param("id"), in)
+	out, err := s.App.UpdateUser(c.Request.Context(), s.Access.Actor(c), c.Param("id"), in)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, out)
@@ -75,12 +75,12 @@ func (s *API) apiUpdateUser(c *gin.Context) {
 // apiResetPassword is POST /api/v1/users/:id/password: a generated password, shown once.
 func (s *API) apiResetPassword(c *gin.Context) {
 	if err := auth.RequirePerm(c, account.ManageUsers); err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
-	_, pw, err := s.app.ResetPassword(c.Request.Context(), s.access.Actor(c), c.Param("id"))
+	_, pw, err := s.App.ResetPassword(c.Request.Context(), s.Access.Actor(c), c.Param("id"))
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"password": pw})

@@ -45,6 +45,6 @@ func (s *Views) AuditEntries(c *gin.Context) ([]account.Entry, store.AuditFilter
 	if err != nil {
 		return nil, f, 0, err
 	}
-	entries, err := s.store.Audit(c.Request.Context(), f, limit)
+	entries, err := s.Store.Audit(c.Request.Context(), f, limit)
 	return entries, f, limit, err
 }

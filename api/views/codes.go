@@ -25,11 +25,11 @@ func NewCodeRow(k survey.Code, base string, used int64) CodeRow {
 // CodeRows lists sv's codes (of one batch, or all) with their use counts, in
 // the order every door shows them (survey.OrderCodes).
 func (s *Views) CodeRows(c *gin.Context, sv *survey.Survey, batch string) ([]CodeRow, error) {
-	codes, err := s.store.Codes(c.Request.Context(), sv.ID)
+	codes, err := s.Store.Codes(c.Request.Context(), sv.ID)
 	if err != nil {
 		return nil, err
 	}
-	counts, err := s.store.CountsByCode(c.Request.Context(), sv.ID)
+	counts, err := s.Store.CountsByCode(c.Request.Context(), sv.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +37,7 @@ func (s *Views) CodeRows(c *gin.Context, sv *survey.Survey, batch string) ([]Cod
 	out := make([]CodeRow, 0, len(codes))
 	for _, k := range codes {
 		if batch == "" || k.Batch == batch {
-			out = append(out, NewCodeRow(k, s.publicURL, counts[k.Code]))
+			out = append(out, NewCodeRow(k, s.PublicURL, counts[k.Code]))
 		}
 	}
 	return out, nil

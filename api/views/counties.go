@@ -17,5 +17,5 @@ func (s *Views) VisibleCounties(c *gin.Context) ([]account.County, error) {
 			names = []string{}
 		}
 	}
-	return s.store.Counties(c.Request.Context(), names)
+	return s.Store.Counties(c.Request.Context(), names)
 }

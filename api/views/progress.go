@@ -41,15 +41,15 @@ func bandIndex(b survey.Band) int {
 // began: every response submitted before then is counted. Callers go through
 // Progress, which shares the result between viewers.
 func (s *Views) computeProgress(ctx context.Context, sv *survey.Survey) (console.Progress, error) {
-	p := console.Progress{Survey: sv.ID, Status: string(sv.Status), Updated: s.now(), Quotas: []console.QuotaRow{}, Hours: []console.HourRow{}}
-	codes, err := s.store.Codes(ctx, sv.ID)
+	p := console.Progress{Survey: sv.ID, Status: string(sv.Status), Updated: s.Now(), Quotas: []console.QuotaRow{}, Hours: []console.HourRow{}}
+	codes, err := s.Store.Codes(ctx, sv.ID)
 	if err != nil {
 		return p, err
 	}
 	var rs []survey.Response
 	counts := map[string]int64{}
 	hours := map[time.Time]int64{}
-	err = s.store.EachResponse(ctx, sv.ID, func(r *survey.Response) error {
+	err = s.Store.EachResponse(ctx, sv.ID, func(r *survey.Response) error {
 		rs = append(rs, *r)
 		counts[r.Code]++
 		hours[survey.HourStart(r.SubmittedAt, survey.Shanghai)]++

@@ -54,7 +54,7 @@ func (s *Views) Progress(c *gin.Context, sv *survey.Survey) (console.Progress, e
 	pc := &s.progressCache
 	pc.mu.Lock()
 	e := pc.entries[sv.ID]
-	if e != nil && e.ready && !s.now().Before(e.expires) {
+	if e != nil && e.ready && !s.Now().Before(e.expires) {
 		e = nil
 	}
 	if e == nil {
@@ -99,7 +99,7 @@ func (s *Views) runProgress(ctx context.Context, sv *survey.Survey, e *progressE
 		defer pc.mu.Unlock()
 		e.p, e.err, e.ready = p, err, true
 		e.expires = p.Updated.Add(max(progressMinAge, progressCostFactor*took))
-		now := s.now()
+		now := s.Now()
 		for id, x := range pc.entries {
 			if x.ready && (x.err != nil || !now.Before(x.expires)) {
 				delete(pc.entries, id)

@@ -26,16 +26,16 @@ const ReportCacheTTL = 10 * time.Minute
 func (s *Views) Quality(c *gin.Context, sv *survey.Survey) (*report.Quality, []report.Override, error) {
 	ctx := c.Request.Context()
 	var rs []survey.Response
-	if err := s.store.EachResponse(ctx, sv.ID, func(r *survey.Response) error { rs = append(rs, *r); return nil }); err != nil {
+	if err := s.Store.EachResponse(ctx, sv.ID, func(r *survey.Response) error { rs = append(rs, *r); return nil }); err != nil {
 		return nil, nil, err
 	}
-	return reporting.Quality(ctx, s.store, sv.ID, rs)
+	return reporting.Quality(ctx, s.Store, sv.ID, rs)
 }
 
 // qualityOf runs the quality rules over responses already read from the
 // survey, with the evaluators' overrides applied.
 func (s *Views) qualityOf(ctx context.Context, surveyID string, rs []survey.Response) (*report.Quality, error) {
-	q, _, err := reporting.Quality(ctx, s.store, surveyID, rs)
+	q, _, err := reporting.Quality(ctx, s.Store, surveyID, rs)
 	return q, err
 }
 
@@ -45,11 +45,11 @@ func (s *Views) qualityOf(ctx context.Context, surveyID string, rs []survey.Resp
 // they are logged unless they only mean no data yet.
 func (s *Views) ReportStoreDown(c *gin.Context, err error) bool {
 	if errors.Is(err, survey.ErrUnavailable) {
-		s.out.Fail(c, httpx.ErrStoreDown)
+		s.Out.Fail(c, httpx.ErrStoreDown)
 		return true
 	}
 	if !errors.Is(err, report.ErrNoData) {
-		s.log.Warn("report not built", "path", c.Request.URL.Path, "err", err)
+		s.Log.Warn("report not built", "path", c.Request.URL.Path, "err", err)
 	}
 	return false
 }
@@ -59,10 +59,10 @@ func (s *Views) ReportStoreDown(c *gin.Context, err error) bool {
 // with the answer given, when the store is down (503), the report cannot be
 // built (409, the reason after refusal) or there is no data yet (409 no_data).
 func (s *Views) Estimates(c *gin.Context, sv *survey.Survey, refusal string) (*report.Published, bool) {
-	d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
+	d, err := s.Reports.Build(c.Request.Context(), s.Store, sv.ID)
 	if err != nil {
 		if !s.ReportStoreDown(c, err) {
-			s.out.Fail(c, httpx.E(http.StatusConflict, refusal+err.Error()))
+			s.Out.Fail(c, httpx.E(http.StatusConflict, refusal+err.Error()))
 		}
 		return nil, false
 	}

@@ -87,7 +87,7 @@ func Evidence(d *report.Published, f report.Finding) ([]string, []console.Eviden
 
 // stuffingEvidence builds the report and finds the finding the request names.
 func (s *Views) stuffingEvidence(c *gin.Context, sv *survey.Survey) (report.Finding, *report.Published, error) {
-	d, err := s.reports.Build(c.Request.Context(), s.store, sv.ID)
+	d, err := s.Reports.Build(c.Request.Context(), s.Store, sv.ID)
 	if errors.Is(err, survey.ErrUnavailable) {
 		return report.Finding{}, nil, err
 	}
@@ -107,15 +107,15 @@ func (s *Views) stuffingEvidence(c *gin.Context, sv *survey.Survey) (report.Find
 // StuffingFinding reads survey :id (for a user who may view reports) and
 // the finding the query names; on failure it has answered (ok false).
 func (s *Views) StuffingFinding(c *gin.Context) (*survey.Survey, report.Finding, *report.Published, bool) {
-	sv, err := s.access.SurveyFor(c, account.ViewReports)
+	sv, err := s.Access.SurveyFor(c, account.ViewReports)
 	if err != nil {
-		s.out.Fail(c, err)
+		s.Out.Fail(c, err)
 		return nil, report.Finding{}, nil, false
 	}
 	f, d, err := s.stuffingEvidence(c, sv)
 	if err != nil {
 		if !s.ReportStoreDown(c, err) {
-			s.out.Fail(c, err)
+			s.Out.Fail(c, err)
 		}
 		return nil, report.Finding{}, nil, false
 	}

@@ -29,19 +29,13 @@ type Deps struct {
 
 // Views reads what the console pages and the JSON API show.
 type Views struct {
-	store         *store.Store
-	reports       *reporting.Cache
-	access        *auth.Access
-	out           *httpx.Responder
-	publicURL     string
-	log           *slog.Logger
-	now           func() time.Time
+	Deps
 	progressCache progressCache
 }
 
 // New builds the views.
 func New(d Deps) *Views {
-	v := &Views{store: d.Store, reports: d.Reports, access: d.Access, out: d.Out, publicURL: d.PublicURL, log: d.Log, now: d.Now}
+	v := &Views{Deps: d}
 	v.progressCache.entries = map[string]*progressEntry{}
 	return v
 }
