@@ -70,3 +70,20 @@ func (c *Code) Usable() error {
 	}
 	return nil
 }
+
+// Listing is a survey as the lists show it (the JSON API's county list and
+// `renke survey list`): its status read against the window at one time.
+type Listing struct {
+	ID     string    `json:"id"`
+	County string    `json:"county"`
+	Title  string    `json:"title"`
+	Status Status    `json:"status"`
+	Opens  time.Time `json:"opens"`
+	Closes time.Time `json:"closes"`
+	Phase  Phase     `json:"phase"`
+}
+
+// ListingAt is the survey as listed at now.
+func (sv *Survey) ListingAt(now time.Time) Listing {
+	return Listing{sv.ID, sv.County, sv.Title, sv.Status, sv.Opens, sv.Closes, sv.PhaseAt(now)}
+}

@@ -24,18 +24,9 @@ func (s *API) apiCountySurveys(c *gin.Context) {
 		s.Out.Fail(c, err)
 		return
 	}
-	type row struct {
-		ID     string        `json:"id"`
-		County string        `json:"county"`
-		Title  string        `json:"title"`
-		Status survey.Status `json:"status"`
-		Opens  time.Time     `json:"opens"`
-		Closes time.Time     `json:"closes"`
-		Phase  survey.Phase  `json:"phase"`
-	}
-	rows := make([]row, 0, len(list))
-	for _, sv := range list {
-		rows = append(rows, row{sv.ID, sv.County, sv.Title, sv.Status, sv.Opens, sv.Closes, sv.PhaseAt(s.Now())})
+	rows := make([]survey.Listing, 0, len(list))
+	for i := range list {
+		rows = append(rows, list[i].ListingAt(s.Now()))
 	}
 	c.JSON(http.StatusOK, gin.H{"surveys": rows})
 }

@@ -122,20 +122,10 @@ func surveyList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	type row struct {
-		ID     string        `json:"id"`
-		County string        `json:"county"`
-		Title  string        `json:"title"`
-		Status survey.Status `json:"status"`
-		Opens  time.Time     `json:"opens"`
-		Closes time.Time     `json:"closes"`
-		Phase  survey.Phase  `json:"phase"`
-	}
 	now := time.Now()
-	rows := make([]row, 0, len(list))
+	rows := make([]survey.Listing, 0, len(list))
 	for i := range list {
-		s := &list[i]
-		rows = append(rows, row{s.ID, s.County, s.Title, s.Status, s.Opens, s.Closes, s.PhaseAt(now)})
+		rows = append(rows, list[i].ListingAt(now))
 	}
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
