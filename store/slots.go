@@ -47,7 +47,11 @@ func (s *Store) ReleaseQuotaSlot(ctx context.Context, code string, k int64) erro
 	return nil
 }
 
-func slotID(code string, k int64) string { return fmt.Sprintf("%s#%d", code, k) }
+// slotID is the id of place k of code's quota: "<code>#<k>".
+func slotID(code string, k int64) string { return slotPrefix(code) + strconv.FormatInt(k, 10) }
+
+// slotPrefix starts the ids of code's places.
+func slotPrefix(code string) string { return code + "#" }
 
 // HighestQuotaSlot is the highest place of code's quota taken in the store
 // (0 when none): a Redis counter that kept its data through an outage is
@@ -65,7 +69,7 @@ func (s *Store) HighestQuotaSlot(ctx context.Context, code string) (int64, error
 	}
 	var top int64
 	for _, r := range rows {
-		_, k, ok := strings.Cut(r.ID[len(code):], "#")
+		k, ok := strings.CutPrefix(r.ID, slotPrefix(code))
 		n, err := strconv.ParseInt(k, 10, 64)
 		if ok && err == nil && n > top {
 			top = n

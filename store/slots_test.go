@@ -61,3 +61,27 @@ func TestQuotaSlotsAcrossProcesses(t *testing.T) {
 		t.Errorf("a full quota: place %d, %v", k, err)
 	}
 }
+
+// TestHighestQuotaSlot: the highest place taken of one code, whichever
+// process took it, not counting a place given back or another code's.
+func TestHighestQuotaSlot(t *testing.T) {
+	ctx := context.Background()
+	st := testenv.Store(t)
+	if top, err := st.HighestQuotaSlot(ctx, "A"); err != nil || top != 0 {
+		t.Fatalf("no place taken: %d, %v; want 0", top, err)
+	}
+	for range 3 {
+		if _, err := st.ReserveQuotaSlot(ctx, "A", 9, 20); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.ReserveQuotaSlot(ctx, "A1", 30, 40); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ReleaseQuotaSlot(ctx, "A", 12); err != nil {
+		t.Fatal(err)
+	}
+	if top, err := st.HighestQuotaSlot(ctx, "A"); err != nil || top != 11 {
+		t.Errorf("places 10, 11 taken, 12 given back, A1's 31: highest %d, %v; want 11", top, err)
+	}
+}
